@@ -1,0 +1,302 @@
+"""Main-text extraction, scored as trafilatura's own evaluation scores it.
+
+For each page and each system: every "with" segment found in the extracted text is a true
+positive (missing: a false negative); every "without" segment found is a false positive
+(absent: a true negative). A system that returns nothing (or fails) gets the bulk counts of
+trafilatura's script: all "with" segments missed, all "without" segments rightly absent.
+
+trafilatura's script (tests/comparison_small.py) checks ``segment in text`` on the raw output.
+sitrep separates paragraphs by a blank line where trafilatura uses one newline, and collapses
+inline spaces (no-break spaces included), so the headline numbers compare both the segment and
+the text after folding every whitespace run into one space (``" ".join(s.split())``), for every
+system alike. The raw-substring counts are kept too (``raw_match``), for comparison with
+trafilatura's published figures.
+
+Systems, all run over the same pages in the same process:
+
+* ``sitrep``            ``sitrep.ingest.process.process`` (what ``sitrep ingest`` stores);
+* ``trafilatura``       bare ``trafilatura.extract(html)`` with default settings (which include
+                        reader comments);
+* ``trafilatura_eval``  ``extract`` as trafilatura's comparison script calls it: comments out,
+                        tables in, no formatting, fallback extractors on. sitrep's own settings
+                        match these, so this is the like-for-like baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from ..errors import SitrepError
+from ..ingest.process import process
+from ..records import RawDocument
+from ..settings import Limits
+from .datasets import Clock, Entry, Progress, failure_kind, load_dataset, ratio, with_progress
+
+TASK = "extraction"
+REQUIRED_FIELDS = ("file", "with", "without")
+MATCHING = "whitespace-folded substring: ' '.join(s.split()) on segment and text, every system"
+
+Extractor = Callable[[bytes, str], "str | None"]
+
+
+def sitrep_text(html: bytes, url: str) -> str | None:
+    raw = RawDocument(raw=html, media="html", content=html, source_path=url, url=url)
+    return process(raw, Limits()).text
+
+
+def trafilatura_default(html: bytes, url: str) -> str | None:
+    return trafilatura.extract(html)
+
+
+def trafilatura_eval_settings(html: bytes, url: str) -> str | None:
+    return trafilatura.extract(
+        html, include_comments=False, include_tables=True, include_formatting=False
+    )
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    description: str
+    extract: Extractor
+
+
+SYSTEMS: tuple[System, ...] = (
+    System("sitrep", "sitrep.ingest.process(...).text", sitrep_text),
+    System("trafilatura", "trafilatura.extract(html) (defaults)", trafilatura_default),
+    System(
+        "trafilatura_eval",
+        "trafilatura.extract(html, include_comments=False, include_tables=True, "
+        "include_formatting=False) (trafilatura's comparison script)",
+        trafilatura_eval_settings,
+    ),
+)
+
+
+def fold(text: str) -> str:
+    """Every run of whitespace (newlines, no-break spaces…) as one space, ends stripped."""
+    return " ".join(text.split())
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fn += other.fn
+        self.fp += other.fp
+        self.tn += other.tn
+
+    def as_list(self) -> list[int]:
+        return [self.tp, self.fn, self.fp, self.tn]
+
+    def scores(self) -> dict[str, Any]:
+        tp, fn, fp, tn = self.tp, self.fn, self.fp, self.tn
+        return {
+            "tp": tp,
+            "fn": fn,
+            "fp": fp,
+            "tn": tn,
+            "precision": ratio(tp, tp + fp),
+            "recall": ratio(tp, tp + fn),
+            "f1": ratio(2 * tp, 2 * tp + fp + fn),
+            "accuracy": ratio(tp + tn, tp + tn + fp + fn),
+        }
+
+
+def score_page(
+    text: str | None, with_: list[str], without: list[str], *, folded: bool = True
+) -> Counts:
+    """trafilatura's evaluate_result, on folded (default) or raw text."""
+    if text is None:
+        return Counts(fn=len(with_), tn=len(without))
+    prepare = fold if folded else _same
+    haystack = prepare(text)
+    found_with = sum(1 for s in with_ if prepare(s) in haystack)
+    found_without = sum(1 for s in without if prepare(s) in haystack)
+    return Counts(
+        tp=found_with,
+        fn=len(with_) - found_with,
+        fp=found_without,
+        tn=len(without) - found_without,
+    )
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass
+class _Tally:
+    counts: Counts
+    raw: Counts
+    pages: int = 0
+    no_text: int = 0  # None / blank output, or a failure
+    failures: int = 0  # exceptions: SitrepError subclasses (expected) and crashes (bugs)
+    crashes: int = 0  # exceptions that are not SitrepError
+    kinds: dict[str, int] | None = None
+
+
+def run(
+    data: Path | str,
+    *,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    systems: tuple[System, ...] = SYSTEMS,
+) -> dict[str, Any]:
+    """Score every system on the same pages of an extraction set; a JSON-serializable report."""
+    dataset = load_dataset(data, task=TASK, required=REQUIRED_FIELDS)
+    entries = dataset.sample(limit)
+    clock = Clock()
+    tallies = {s.name: _Tally(Counts(), Counts(), kinds={}) for s in systems}
+    per_page: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for _, entry in with_progress(entries, progress):
+        html = dataset.page(entry)
+        if html is None:
+            missing.append(entry.file)
+            continue
+        per_page.append(_score_entry(entry, html, systems, clock, tallies))
+    return {
+        "task": TASK,
+        "data": str(dataset.gold_path),
+        "matching": MATCHING,
+        "entries": len(entries),
+        "pages": len(per_page),
+        "missing_files": missing,
+        "systems": {
+            s.name: _system_report(s, tallies[s.name], clock.seconds.get(s.name, 0.0))
+            for s in systems
+        },
+        "per_page": per_page,
+    }
+
+
+def _score_entry(
+    entry: Entry,
+    html: bytes,
+    systems: tuple[System, ...],
+    clock: Clock,
+    tallies: dict[str, _Tally],
+) -> dict[str, Any]:
+    with_ = list(entry.gold["with"])
+    without = list(entry.gold["without"])
+    row: dict[str, Any] = {"url": entry.url, "file": entry.file}
+    for system in systems:
+        text, error = clock.run(system.name, lambda s=system: s.extract(html, entry.url))
+        tally = tallies[system.name]
+        tally.pages += 1
+        if error is not None:
+            tally.failures += 1
+            if not isinstance(error, SitrepError):
+                tally.crashes += 1
+            kind = failure_kind(error)
+            assert tally.kinds is not None
+            tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
+            row[f"{system.name}_failure"] = kind
+            text = None
+        if text is not None and not text.strip():
+            text = None
+        if text is None:
+            tally.no_text += 1
+        counts = score_page(text, with_, without)
+        tally.counts.add(counts)
+        tally.raw.add(score_page(text, with_, without, folded=False))
+        row[system.name] = counts.as_list()
+    return row
+
+
+def _system_report(system: System, tally: _Tally, seconds: float) -> dict[str, Any]:
+    return {
+        "description": system.description,
+        **tally.counts.scores(),
+        "pages": tally.pages,
+        "no_text": tally.no_text,
+        "failures": tally.failures,
+        "crashes": tally.crashes,
+        "failure_kinds": dict(sorted((tally.kinds or {}).items(), key=lambda kv: -kv[1])),
+        "seconds": round(seconds, 2),
+        "raw_match": tally.raw.scores(),
+    }
+
+
+def format_report(report: dict[str, Any], *, worst: int = 10) -> str:
+    """Plain-text tables: one row per system, then the pages where sitrep trails most."""
+    lines = [
+        f"extraction: {report['pages']} pages from {report['data']}",
+        f"matching: {report['matching']}",
+    ]
+    if report["missing_files"]:
+        lines.append(f"missing html files (not scored): {len(report['missing_files'])}")
+    lines.append("")
+    header = ("system", "P", "R", "F1", "acc", "TP", "FN", "FP", "TN", "no text", "fail", "s")
+    rows = [header]
+    for name, s in report["systems"].items():
+        rows.append((
+            name, _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]), _pct(s["accuracy"]),
+            str(s["tp"]), str(s["fn"]), str(s["fp"]), str(s["tn"]),
+            str(s["no_text"]), str(s["failures"]), f"{s['seconds']:.1f}",
+        ))
+    lines.extend(_table(rows))
+    raw_rows = [("raw substring", "P", "R", "F1")]
+    for name, s in report["systems"].items():
+        r = s["raw_match"]
+        raw_rows.append((name, _pct(r["precision"]), _pct(r["recall"]), _pct(r["f1"])))
+    lines.append("")
+    lines.extend(_table(raw_rows))
+    for name, s in report["systems"].items():
+        if s["failure_kinds"]:
+            lines.append("")
+            lines.append(f"{name} failures:")
+            lines.extend(f"  {n:5d}  {kind}" for kind, n in s["failure_kinds"].items())
+    trailing = _sitrep_trails(report, worst)
+    if trailing:
+        lines.append("")
+        lines.append(f"pages where sitrep trails {trailing[0][0]} most (TP/FN/FP/TN):")
+        for _, loss, page, ours, theirs in trailing[1:]:
+            lines.append(f"  -{loss}  {page['file']}  sitrep {ours}  baseline {theirs}")
+    return "\n".join(lines)
+
+
+def _sitrep_trails(report: dict[str, Any], worst: int) -> list[Any]:
+    """(baseline name) then (loss, page, ours, theirs) rows, worst first."""
+    names = list(report["systems"])
+    if "sitrep" not in names or worst <= 0:
+        return []
+    baseline = "trafilatura_eval" if "trafilatura_eval" in names else None
+    baseline = baseline or next((n for n in names if n != "sitrep"), None)
+    if baseline is None:
+        return []
+    rows = []
+    for page in report["per_page"]:
+        ours, theirs = page["sitrep"], page[baseline]
+        # A segment more missed or more leaked than the baseline costs one point.
+        loss = (ours[1] - theirs[1]) + (ours[2] - theirs[2])
+        if loss > 0:
+            rows.append((baseline, loss, page, ours, theirs))
+    rows.sort(key=lambda r: -r[1])
+    return [(baseline,), *rows[:worst]] if rows else []
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out

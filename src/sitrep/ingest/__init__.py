@@ -1,0 +1,1 @@
+"""Documents in: readers per input format, cleaning, metadata and the ingest batch."""

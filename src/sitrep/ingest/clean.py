@@ -1,0 +1,93 @@
+"""Main text out of HTML (trafilatura) and plain text, with paragraph breaks kept.
+
+The clean text is what every character offset in sitrep refers to: paragraphs separated by
+one blank line, spaces inside a line collapsed, no boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from ..errors import ExtractionError
+from .boilerplate import strip_boilerplate
+
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class HtmlExtract:
+    text: str
+    title: str | None
+    author: str | None
+    sitename: str | None
+    hostname: str | None
+    date: str | None  # from metadata / URL only (htmldate without extensive search)
+    tree: HtmlElement  # the parsed page, for later date search
+
+
+def extract_html(content: bytes, url: str | None) -> HtmlExtract:
+    tree = trafilatura.load_html(content)
+    if tree is None:
+        raise ExtractionError("not parseable as HTML")
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,  # reader comments are not the article
+        include_tables=True,  # casualty tables are content
+        favor_precision=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if result is None or not (result.text or "").strip():
+        raise ExtractionError("no main text found in the page")
+    return HtmlExtract(
+        text=paragraphs_from_lines(result.text),
+        title=result.title,
+        author=result.author,
+        sitename=result.sitename,
+        hostname=result.hostname,
+        date=result.date,
+        tree=tree,
+    )
+
+
+def paragraphs_from_lines(text: str) -> str:
+    """trafilatura's text has one paragraph per line; sitrep separates them by a blank line."""
+    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n\n".join(line for line in lines if line)
+
+
+def normalize_plain(text: str) -> str:
+    """Plain text: blank-line paragraphs kept; hard-wrapped lines inside one paragraph joined."""
+    blocks = re.split(r"\n\s*\n", text)
+    paragraphs = []
+    for block in blocks:
+        lines = [_INLINE_SPACE.sub(" ", line).strip() for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        if _hard_wrapped(lines):
+            paragraphs.append(" ".join(lines))
+        else:
+            paragraphs.extend(lines)
+    return "\n\n".join(paragraphs)
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines of one block that were wrapped at a fixed width (e-mail, wire copy)."""
+    if len(lines) < 2:
+        return False
+    body = lines[:-1]
+    long_enough = sum(1 for line in body if 40 <= len(line) <= 100)
+    unfinished = sum(1 for line in body if not line.endswith((".", "!", "?", ":", '"', "”")))
+    return long_enough >= 0.8 * len(body) and unfinished >= 0.5 * len(body)
+
+
+def finish(text: str) -> str:
+    """Last step for every clean text: boilerplate lines out, blank runs collapsed."""
+    return _BLANKS.sub("\n\n", strip_boilerplate(text)).strip()

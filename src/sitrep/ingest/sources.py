@@ -1,0 +1,100 @@
+"""Cited sources: the outlets a document says it draws on.
+
+Two places say it: a trailing "Sources:" block (one outlet per line, or a list after the
+colon), and phrases in the text — "according to X", "X reported", "told X" — where X is a
+known outlet (resources/outlets.tsv) or a name that reads like one ("… News Agency").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..records import CitedSource, Span
+from .outlets import find_outlet
+
+# The block header: "Sources", "Source:", "Sources: Reuters, AFP", "Via:".
+_BLOCK_HEADER = re.compile(r"^\s*(?:sources?|via|credits?)\s*[:：-]?\s*(?P<rest>.*)$", re.I)
+# A block line is a name, not a sentence.
+MAX_BLOCK_LINE_WORDS = 6
+MAX_BLOCK_LINE_CHARS = 60
+# The header must sit in the last part of the text: "Sources" in the middle of an article
+# is usually a word in a sentence or a sub-heading about sources.
+BLOCK_MIN_POSITION = 0.5
+
+# A proper name of up to six words: capitalized words, with lower-case particles inside.
+_NAME = (r"(?P<name>(?:[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)"
+         r"(?:\s+(?:of|al|el|de|for|and|the|[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)){0,5})")
+IN_TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("according-to", re.compile(rf"\baccording to (?:the |a |an )?(?:report(?:s)? (?:by|from|in) (?:the )?)?{_NAME}")),
+    ("reported", re.compile(rf"{_NAME}(?:\s+news agency|\s+newspaper)?\s+(?:reported|reports|has reported)\b")),
+    ("told", re.compile(rf"\btold (?:the )?{_NAME}")),
+)
+# Words that make an unknown name read as an outlet.
+OUTLET_WORDS = re.compile(
+    r"\b(News|Agency|Times|Post|Tribune|Herald|Journal|Monitor|TV|Radio|Television|"
+    r"Broadcasting|Press|Gazette|Daily|Observer|Telegraph|Online|Wire|Chronicle|Review)$")
+# Trailing words a name pattern swallows that are not part of the name.
+_TRAILING = re.compile(r"(\s+(?:of|al|el|de|for|and|the))+$")
+
+
+def find_cited_sources(text: str) -> tuple[CitedSource, ...]:
+    found: dict[str, CitedSource] = {}
+    for cited in (*_sources_block(text), *_in_text(text)):
+        found.setdefault(cited.name.lower(), cited)
+    return tuple(found.values())
+
+
+def _sources_block(text: str) -> Iterator[CitedSource]:
+    lines = text.split("\n")
+    offset = 0
+    starts = []
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    total = max(1, len(text))
+    for i, line in enumerate(lines):
+        m = _BLOCK_HEADER.match(line)
+        if not m or starts[i] / total < BLOCK_MIN_POSITION or len(line) > MAX_BLOCK_LINE_CHARS * 3:
+            continue
+        rest = m["rest"].strip()
+        if rest:  # "Sources: Reuters, AFP and AP"
+            base = starts[i] + m.start("rest")
+            for part in re.finditer(r"[^,;/|]+?(?=\s*(?:,|;|/|\||\band\b|$))", rest):
+                yield from _block_entry(part.group(), base + part.start())
+            return
+        for j in range(i + 1, len(lines)):
+            entry = lines[j].strip()
+            if not entry:
+                continue
+            if (len(entry) > MAX_BLOCK_LINE_CHARS or len(entry.split()) > MAX_BLOCK_LINE_WORDS
+                    or entry.endswith((".", "!", "?")) and len(entry.split()) > 2):
+                break
+            produced = list(_block_entry(lines[j], starts[j]))
+            if not produced:
+                break
+            yield from produced
+        return
+
+
+def _block_entry(raw: str, start: int) -> Iterator[CitedSource]:
+    lead = len(raw) - len(raw.lstrip(" \t-•*·"))
+    name = raw.strip(" \t-•*·").rstrip(" .,;:")
+    if not name or not any(ch.isalpha() for ch in name):
+        return
+    outlet = find_outlet(name)
+    span = Span(start + lead, start + lead + len(name), name)
+    yield CitedSource(outlet.name if outlet else name, name, "sources-block", outlet is not None,
+                      span)
+
+
+def _in_text(text: str) -> Iterator[CitedSource]:
+    for how, pattern in IN_TEXT_PATTERNS:
+        for m in pattern.finditer(text):
+            name = _TRAILING.sub("", m["name"]).rstrip(".,'’")
+            outlet = find_outlet(name)
+            if outlet is None and not OUTLET_WORDS.search(name):
+                continue
+            start = m.start("name")
+            yield CitedSource(outlet.name if outlet else name, name, how,  # type: ignore[arg-type]
+                              outlet is not None, Span(start, start + len(name), name))

