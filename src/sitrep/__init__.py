@@ -38,6 +38,7 @@ __all__ = [
     "RunSummary",
     "Settings",
     "SitrepError",
+    "Span",
     "Store",
     "StoreError",
     "UnsupportedFormat",

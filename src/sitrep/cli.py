@@ -135,14 +135,17 @@ def docs_cmd(as_json: JsonOption = False,
     if as_json:
         _print_json([d.to_dict() for d in docs])
         return
-    table = Table(title=f"{len(docs)} document(s)", title_justify="left")
-    for col in ("id", "published", "site", "title", "lang", "chars", "cited"):
-        table.add_column(col, overflow="fold" if col == "title" else "ellipsis",
-                         no_wrap=col != "title")
+    table = Table(title=f"{len(docs)} document(s)", title_justify="left", expand=True)
+    table.add_column("id", no_wrap=True, min_width=8)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("site", overflow="ellipsis", no_wrap=True, ratio=1)
+    table.add_column("title", overflow="fold", ratio=4)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("cited", no_wrap=True, justify="right")
     for d in docs:
-        table.add_row(d.id[:12], d.published.value[:10] if d.published else "—",
-                      d.site or "—", d.title or "—", d.language or "?", str(len(d.text)),
-                      ", ".join(c.name for c in d.cited_sources) or "—")
+        table.add_row(d.id[:8], d.published.value[:10] if d.published else "—",
+                      d.site or "—", d.title or "—", d.language or "?",
+                      str(len(d.cited_sources)))
     out.print(table)
 
 

@@ -24,8 +24,9 @@ class Limits:
     max_document_bytes: int = 20 * MB
     # Bytes read out of one compressed file or one container before giving up (gzip bombs).
     max_decompressed_bytes: int = 2048 * MB
-    # Ratio of decompressed to compressed size above which a small .gz is treated as a bomb.
-    max_gzip_ratio: int = 1000
+    # Decompressed/compressed size ratio above which a .gz is treated as a bomb. News HTML and
+    # JSONL compress 4-20x; even very repetitive markup stays under 100x.
+    max_gzip_ratio: int = 200
     # Documents taken from one container file (WARC records, feed items, JSONL lines).
     max_records_per_file: int = 1_000_000
     # Characters of clean text kept per document; longer texts are rejected, not truncated,
@@ -66,6 +67,8 @@ def load_settings(db_path: str | Path | None = None, **overrides: object) -> Set
         settings = settings.replace(db_path=Path(env["SITREP_DB"]))
     if env.get("SITREP_SPACY_MODEL"):
         settings = settings.replace(spacy_model=env["SITREP_SPACY_MODEL"])
+    if env.get("SITREP_COMMIT_EVERY"):
+        settings = settings.replace(commit_every=max(1, int(env["SITREP_COMMIT_EVERY"])))
     if db_path is not None:
         settings = settings.replace(db_path=Path(db_path))
     if overrides:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +113,8 @@ def load_dataset(data: Path | str, *, task: str, required: tuple[str, ...]) -> D
         missing = [name for name in required if name not in value]
         if missing:
             raise EvaluationError(
-                f"{gold_path} is not a {task} gold file: entry {url!r} lacks "
-                f"{', '.join(repr(m) for m in missing)} (a {task} entry needs "
+                f"{gold_path} is not gold for the {task} task: entry {url!r} lacks "
+                f"{', '.join(repr(m) for m in missing)} ({task} entries need "
                 f"{', '.join(repr(r) for r in required)})"
             )
         if not isinstance(value["file"], str) or not value["file"]:
@@ -145,23 +144,6 @@ def find_gold(data: Path) -> Path:
     return candidates[0]
 
 
-class Clock:
-    """Seconds spent per system, so each system is timed on exactly its own calls."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def run(self, name: str, call: Callable[[], Any]) -> tuple[Any, BaseException | None]:
-        """``call()``'s result and None, or None and the exception it raised."""
-        start = time.perf_counter()
-        try:
-            result, error = call(), None
-        except Exception as err:  # one page never stops an evaluation: it is counted
-            result, error = None, err
-        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-        return result, error
-
-
 def with_progress(
     entries: tuple[Entry, ...], progress: Progress | None
 ) -> Iterator[tuple[int, Entry]]:
@@ -171,14 +153,3 @@ def with_progress(
         yield done, entry
         if progress is not None:
             progress(done, total)
-
-
-def failure_kind(error: BaseException) -> str:
-    """``ExtractionError: no main text found`` style label for a counted failure."""
-    reason = getattr(error, "reason", None) or str(error) or ""
-    reason = reason.splitlines()[0][:80] if reason else ""
-    return f"{type(error).__name__}: {reason}" if reason else type(error).__name__
-
-
-def ratio(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None

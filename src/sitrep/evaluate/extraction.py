@@ -25,7 +25,7 @@ Systems, all run over the same pages in the same process:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ from ..errors import SitrepError
 from ..ingest.process import process
 from ..records import RawDocument
 from ..settings import Limits
-from .datasets import Clock, Entry, Progress, failure_kind, load_dataset, ratio, with_progress
+from .datasets import Entry, Progress, load_dataset, with_progress
+from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "extraction"
 REQUIRED_FIELDS = ("file", "with", "without")
@@ -143,7 +144,7 @@ class _Tally:
     no_text: int = 0  # None / blank output, or a failure
     failures: int = 0  # exceptions: SitrepError subclasses (expected) and crashes (bugs)
     crashes: int = 0  # exceptions that are not SitrepError
-    kinds: dict[str, int] | None = None
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def run(
@@ -157,7 +158,7 @@ def run(
     dataset = load_dataset(data, task=TASK, required=REQUIRED_FIELDS)
     entries = dataset.sample(limit)
     clock = Clock()
-    tallies = {s.name: _Tally(Counts(), Counts(), kinds={}) for s in systems}
+    tallies = {s.name: _Tally(Counts(), Counts()) for s in systems}
     per_page: list[dict[str, Any]] = []
     missing: list[str] = []
     for _, entry in with_progress(entries, progress):
@@ -192,7 +193,7 @@ def _score_entry(
     without = list(entry.gold["without"])
     row: dict[str, Any] = {"url": entry.url, "file": entry.file}
     for system in systems:
-        text, error = clock.run(system.name, lambda s=system: s.extract(html, entry.url))
+        text, error = clock.run(system.name, system.extract, html, entry.url)
         tally = tallies[system.name]
         tally.pages += 1
         if error is not None:
@@ -200,7 +201,6 @@ def _score_entry(
             if not isinstance(error, SitrepError):
                 tally.crashes += 1
             kind = failure_kind(error)
-            assert tally.kinds is not None
             tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
             row[f"{system.name}_failure"] = kind
             text = None
@@ -223,7 +223,7 @@ def _system_report(system: System, tally: _Tally, seconds: float) -> dict[str, A
         "no_text": tally.no_text,
         "failures": tally.failures,
         "crashes": tally.crashes,
-        "failure_kinds": dict(sorted((tally.kinds or {}).items(), key=lambda kv: -kv[1])),
+        "failure_kinds": dict(sorted(tally.kinds.items(), key=lambda kv: -kv[1])),
         "seconds": round(seconds, 2),
         "raw_match": tally.raw.scores(),
     }
@@ -238,65 +238,48 @@ def format_report(report: dict[str, Any], *, worst: int = 10) -> str:
     if report["missing_files"]:
         lines.append(f"missing html files (not scored): {len(report['missing_files'])}")
     lines.append("")
-    header = ("system", "P", "R", "F1", "acc", "TP", "FN", "FP", "TN", "no text", "fail", "s")
-    rows = [header]
+    rows = [("system", "P", "R", "F1", "acc", "TP", "FN", "FP", "TN", "no text", "fail", "s")]
     for name, s in report["systems"].items():
         rows.append((
-            name, _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]), _pct(s["accuracy"]),
+            name, pct(s["precision"]), pct(s["recall"]), pct(s["f1"]), pct(s["accuracy"]),
             str(s["tp"]), str(s["fn"]), str(s["fp"]), str(s["tn"]),
             str(s["no_text"]), str(s["failures"]), f"{s['seconds']:.1f}",
-        ))
-    lines.extend(_table(rows))
+        ))  # fmt: skip
+    lines.extend(table(rows))
     raw_rows = [("raw substring", "P", "R", "F1")]
     for name, s in report["systems"].items():
         r = s["raw_match"]
-        raw_rows.append((name, _pct(r["precision"]), _pct(r["recall"]), _pct(r["f1"])))
+        raw_rows.append((name, pct(r["precision"]), pct(r["recall"]), pct(r["f1"])))
     lines.append("")
-    lines.extend(_table(raw_rows))
+    lines.extend(table(raw_rows))
     for name, s in report["systems"].items():
         if s["failure_kinds"]:
             lines.append("")
             lines.append(f"{name} failures:")
             lines.extend(f"  {n:5d}  {kind}" for kind, n in s["failure_kinds"].items())
-    trailing = _sitrep_trails(report, worst)
+    baseline, trailing = sitrep_trails(report)
     if trailing:
         lines.append("")
-        lines.append(f"pages where sitrep trails {trailing[0][0]} most (TP/FN/FP/TN):")
-        for _, loss, page, ours, theirs in trailing[1:]:
-            lines.append(f"  -{loss}  {page['file']}  sitrep {ours}  baseline {theirs}")
+        lines.append(f"pages where sitrep trails {baseline} most ([TP, FN, FP, TN]):")
+        for loss, page in trailing[:worst]:
+            lines.append(
+                f"  -{loss}  {page['file']}  sitrep {page['sitrep']}  {baseline} {page[baseline]}"
+            )
     return "\n".join(lines)
 
 
-def _sitrep_trails(report: dict[str, Any], worst: int) -> list[Any]:
-    """(baseline name) then (loss, page, ours, theirs) rows, worst first."""
-    names = list(report["systems"])
-    if "sitrep" not in names or worst <= 0:
-        return []
-    baseline = "trafilatura_eval" if "trafilatura_eval" in names else None
-    baseline = baseline or next((n for n in names if n != "sitrep"), None)
-    if baseline is None:
-        return []
+def sitrep_trails(report: dict[str, Any]) -> tuple[str | None, list[tuple[int, dict[str, Any]]]]:
+    """The like-for-like baseline, and (loss, page) where sitrep misses or leaks more segments
+    than it does, worst first. Each segment more missed or more leaked costs one point."""
+    names = [n for n in report["systems"] if n != "sitrep"]
+    if "sitrep" not in report["systems"] or not names:
+        return None, []
+    baseline = "trafilatura_eval" if "trafilatura_eval" in names else names[0]
     rows = []
     for page in report["per_page"]:
         ours, theirs = page["sitrep"], page[baseline]
-        # A segment more missed or more leaked than the baseline costs one point.
         loss = (ours[1] - theirs[1]) + (ours[2] - theirs[2])
         if loss > 0:
-            rows.append((baseline, loss, page, ours, theirs))
-    rows.sort(key=lambda r: -r[1])
-    return [(baseline,), *rows[:worst]] if rows else []
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}"
-
-
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        out.append("  ".join(cells).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
+            rows.append((loss, page))
+    rows.sort(key=lambda r: -r[0])
+    return baseline, rows

@@ -25,7 +25,8 @@ MONTHS = {m: i for i, names in enumerate((
     ("dec", "december"),
 )) for m in names}
 
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+          r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
@@ -34,12 +35,14 @@ _TAIL = r"(?:\s*(?:,|at|-|–|\|)?\s*\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-
 
 # Whole-line date patterns for header lines: "Jun 16, 2014", "16 June 2014",
 # "Monday, June 16, 2014 10:31 AM", "2014-06-16", "June 2014".
-DATE_LINE_PATTERNS = tuple(re.compile(rf"^\s*{_LEAD}{_WEEKDAY}{body}{_TAIL}\s*$", re.I) for body in (
+DATE_LINE_PATTERNS = tuple(
+    re.compile(rf"^\s*{_LEAD}{_WEEKDAY}{body}{_TAIL}\s*$", re.I) for body in (
     rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",
     rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}",
     r"(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)",
     rf"{_MONTH},?\s+{_YEAR}",
-))
+    )
+)
 
 
 def parse_date_line(line: str) -> tuple[str, str] | None:

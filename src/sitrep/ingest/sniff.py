@@ -106,16 +106,28 @@ def open_content(path: Path, limits: Limits) -> BinaryIO:
 
 
 def read_head(path: Path, limits: Limits) -> tuple[bytes, bool]:
-    """First bytes of the decompressed content, and whether the file is gzip."""
-    compressed = is_gzip(path)
-    try:
-        with open_content(path, limits) as stream:
-            head = stream.read(SNIFF_BYTES)
-    except (OSError, EOFError, zlib.error) as exc:
-        if compressed:
-            raise MalformedInput(f"broken gzip data ({exc})") from exc
-        raise
-    return head, compressed
+    """First bytes of the decompressed content, and whether the file is gzip.
+
+    A truncated gzip still yields the bytes before the cut (a WARC cut mid-way keeps its
+    first records); only data that is not gzip at all past the magic number is an error.
+    """
+    with path.open("rb") as fh:
+        start = fh.read(SNIFF_BYTES)
+        if not start.startswith(GZIP_MAGIC):
+            return start, False
+        inflater = zlib.decompressobj(wbits=31)
+        head = b""
+        chunk = start
+        try:
+            while chunk and len(head) < SNIFF_BYTES:
+                head += inflater.decompress(chunk, SNIFF_BYTES - len(head))
+                chunk = inflater.unconsumed_tail or fh.read(SNIFF_BYTES)
+                if inflater.eof:
+                    break
+        except zlib.error as exc:
+            if not head:
+                raise MalformedInput(f"broken gzip data ({exc})") from exc
+    return head, True
 
 
 def binary_kind(head: bytes) -> str | None:
@@ -174,6 +186,11 @@ def read_all(path: Path, limits: Limits, limit: int) -> bytes:
     with open_content(path, limits) as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
+        if is_gzip(path):
+            size = path.stat().st_size
+            raise LimitExceeded(f"gzip content decompresses to more than {limit:,} bytes "
+                                f"(over {len(data) // max(1, size):,}:1 from {size:,} "
+                                "compressed bytes; setting max_document_bytes)")
         raise LimitExceeded(f"document larger than the limit of {limit:,} bytes "
                             "(setting max_document_bytes)")
     return data

@@ -26,8 +26,10 @@ BLOCK_MIN_POSITION = 0.5
 _NAME = (r"(?P<name>(?:[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)"
          r"(?:\s+(?:of|al|el|de|for|and|the|[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)){0,5})")
 IN_TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("according-to", re.compile(rf"\baccording to (?:the |a |an )?(?:report(?:s)? (?:by|from|in) (?:the )?)?{_NAME}")),
-    ("reported", re.compile(rf"{_NAME}(?:\s+news agency|\s+newspaper)?\s+(?:reported|reports|has reported)\b")),
+    ("according-to", re.compile(
+        rf"\baccording to (?:the |a |an )?(?:reports? (?:by|from|in) (?:the )?)?{_NAME}")),
+    ("reported", re.compile(
+        rf"{_NAME}(?:\s+news agency|\s+newspaper)?\s+(?:reported|reports|has reported)\b")),
     ("told", re.compile(rf"\btold (?:the )?{_NAME}")),
 )
 # Words that make an unknown name read as an outlet.
@@ -68,7 +70,7 @@ def _sources_block(text: str) -> Iterator[CitedSource]:
             if not entry:
                 continue
             if (len(entry) > MAX_BLOCK_LINE_CHARS or len(entry.split()) > MAX_BLOCK_LINE_WORDS
-                    or entry.endswith((".", "!", "?")) and len(entry.split()) > 2):
+                    or (entry.endswith((".", "!", "?")) and len(entry.split()) > 2)):
                 break
             produced = list(_block_entry(lines[j], starts[j]))
             if not produced:

@@ -53,6 +53,10 @@ def _response_document(record, number: int, src: str,
     if len(payload) > limits.max_document_bytes:
         return LimitExceeded(f"response body larger than {limits.max_document_bytes:,} bytes",
                              source=src, record=number)
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        return MalformedInput(f"truncated or corrupt WARC: record ends {missing:,} bytes short "
+                              "of its declared length", source=src, record=number)
     if not payload.strip():
         return MalformedInput("empty response body", source=src, record=number)
     url = record.rec_headers.get_header("WARC-Target-URI")

@@ -184,7 +184,7 @@ class Store:
 
     def sources_of(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
-            "SELECT source FROM document_sources WHERE document_id = ? ORDER BY seen_at, source",
+            "SELECT source FROM document_sources WHERE document_id = ? ORDER BY rowid",
             (doc_id,))]
 
     def raw(self, doc_id: str) -> bytes:

@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled samples, real SQLite files in tmp_path, and the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sitrep.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_79db0cf0d7afe0ea.txt"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+class Cli:
+    """Runs the real ``sitrep`` app in-process against one database file."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool = True):
+        result = self.runner.invoke(app, ["--db", str(self.db), *args], catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output + (result.stderr or "")
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self(*args, "--json").stdout)
+
+
+@pytest.fixture
+def cli(db: Path) -> Cli:
+    return Cli(db)
+
+
+def run_sitrep(*args: str, env: dict[str, str] | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The installed console entry point in a real subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "sitrep", *args], capture_output=True, text=True,
+        timeout=timeout, env={**os.environ, **(env or {})})
