@@ -15,7 +15,7 @@ from .errors import (
     StoreError,
     UnsupportedFormat,
 )
-from .ingest.batch import RunSummary, ingest
+from .ingest.batch import RunSummary, ingest_paths
 from .records import CitedSource, Document, PublishedDate, Rejection, Span
 from .settings import Limits, Settings, load_settings
 from .store import Store, open_store
@@ -44,7 +44,7 @@ __all__ = [
     "UnsupportedFormat",
     "__version__",
     "analyze",
-    "ingest",
+    "ingest_paths",
     "load_settings",
     "open_store",
 ]
@@ -55,4 +55,4 @@ def analyze(paths: list[str], *, db: str | None = None, settings: Settings | Non
     """Ingest ``paths`` into the database and run every analysis stage on new documents."""
     settings = settings or load_settings(db_path=db)
     with open_store(settings.db_path) as store:
-        return ingest(paths, store, settings, command="analyze")
+        return ingest_paths(paths, store, settings, command="analyze")

@@ -16,7 +16,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from .errors import SitrepError
-from .ingest.batch import Progress, RunSummary, ingest
+from .ingest.batch import Progress, RunSummary, ingest_paths
 from .records import Rejection
 from .settings import Settings, load_settings
 from .store import Store, open_store
@@ -90,7 +90,7 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
     progress = _RichProgress(quiet or as_json)
     try:
         with _store() as store, progress.bar:
-            summary = ingest(paths, store, State.settings, command=command, progress=progress)
+            summary = ingest_paths(paths, store, State.settings, command=command, progress=progress)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc

@@ -84,7 +84,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[Path | None, str]]:
             yield None, given
 
 
-def ingest(paths: Iterable[str], store: Store, settings: Settings, *,
+def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
            command: str = "ingest", progress: Progress | None = None,
            on_document: Callable[[str], None] | None = None) -> RunSummary:
     progress = progress or Progress()

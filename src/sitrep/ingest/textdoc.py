@@ -23,6 +23,10 @@ MAX_HEADER_LINE_CHARS = 100
 BYLINE = re.compile(
     r"^\s*(?:written\s*(?:by)?|posted\s+by|by|author|authors|reporting\s+by|words\s+by|"
     r"story\s+by)\s*[:\-–]?\s*(?P<name>[^\d:].{1,78}?)\s*$", re.I)
+# A section line ("kicker") above the title: "HORN OBSERVER | Security | Somalia",
+# "World › Africa", or a short line in capitals. Skipped when a title line follows it.
+_KICKER_SEPARATORS = re.compile(r"\s[|›»>/·]\s")
+MAX_KICKER_SEGMENT_WORDS = 4
 _NOT_A_NAME = re.compile(r"[.!?]$|\b(the|and said|was|were|has|have)\b", re.I)
 
 
@@ -58,6 +62,10 @@ def split_header(text: str) -> TextHeader:
         i += 1
     title = byline = None
     published: PublishedDate | None = None
+    if i < len(lines) and _is_kicker(lines[i].strip()):
+        following = _next_nonblank(lines, i + 1)
+        if following is not None and _is_title(lines[following].strip()):
+            i = following
     if i < len(lines):
         first = lines[i].strip()
         if (_is_title(first) and not byline_from_line(first) and not parse_date_line(first)
@@ -81,6 +89,21 @@ def split_header(text: str) -> TextHeader:
         seen += 1
         i += 1
     return TextHeader(title, byline, published, "\n".join(lines[i:]))
+
+
+def _is_kicker(line: str) -> bool:
+    segments = _KICKER_SEPARATORS.split(line)
+    if len(segments) >= 2:
+        return all(0 < len(seg.split()) <= MAX_KICKER_SEGMENT_WORDS for seg in segments)
+    return line.isupper() and len(line.split()) <= 6
+
+
+def _next_nonblank(lines: list[str], i: int) -> int | None:
+    while i < len(lines):
+        if lines[i].strip():
+            return i
+        i += 1
+    return None
 
 
 def _followed_by_body(lines: list[str], i: int) -> bool:
