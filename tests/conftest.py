@@ -16,7 +16,8 @@ from sitrep.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+# The shared folder beside the checkout (seed, dev data); SITREP_SHARED points elsewhere.
+SHARED = Path(os.environ.get("SITREP_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "000_79db0cf0d7afe0ea.txt"
 
 

@@ -27,7 +27,9 @@ _NAME = (r"(?P<name>(?:[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)"
          r"(?:\s+(?:of|al|el|de|for|and|the|[A-Z][\w.&'’-]*|al-[A-Z][\w'’-]*)){0,5})")
 IN_TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according-to", re.compile(
-        rf"\baccording to (?:the |a |an )?(?:reports? (?:by|from|in) (?:the )?)?{_NAME}")),
+        rf"\b(?i:according to) (?:the |a |an )?(?:reports? (?:by|from|in) (?:the )?)?{_NAME}")),
+    ("reported", re.compile(
+        rf"\b(?:news agency|newspaper|broadcaster|television|TV channel|outlet|daily)\s+{_NAME}")),
     ("reported", re.compile(
         rf"{_NAME}(?:\s+news agency|\s+newspaper)?\s+(?:reported|reports|has reported)\b")),
     ("told", re.compile(rf"\btold (?:the )?{_NAME}")),
@@ -36,6 +38,10 @@ IN_TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 OUTLET_WORDS = re.compile(
     r"\b(News|Agency|Times|Post|Tribune|Herald|Journal|Monitor|TV|Radio|Television|"
     r"Broadcasting|Press|Gazette|Daily|Observer|Telegraph|Online|Wire|Chronicle|Review)$")
+# Items of a one-line list of names: separated by , ; / | or "and".
+_LIST_ITEM = re.compile(r"[^,;/|]+?(?=\s*(?:,|;|/|\||\band\b|$))")
+# What may precede a name in a list: bullets, spaces, a joining "and" / "&".
+_ITEM_LEAD = re.compile(r"^[\s\-•*·]*(?:(?:and|&)\s+)?")
 # Trailing words a name pattern swallows that are not part of the name.
 _TRAILING = re.compile(r"(\s+(?:of|al|el|de|for|and|the))+$")
 
@@ -61,9 +67,7 @@ def _sources_block(text: str) -> Iterator[CitedSource]:
             continue
         rest = m["rest"].strip()
         if rest:  # "Sources: Reuters, AFP and AP"
-            base = starts[i] + m.start("rest")
-            for part in re.finditer(r"[^,;/|]+?(?=\s*(?:,|;|/|\||\band\b|$))", rest):
-                yield from _block_entry(part.group(), base + part.start())
+            yield from _block_line(rest, starts[i] + m.start("rest"))
             return
         for j in range(i + 1, len(lines)):
             entry = lines[j].strip()
@@ -72,16 +76,23 @@ def _sources_block(text: str) -> Iterator[CitedSource]:
             if (len(entry) > MAX_BLOCK_LINE_CHARS or len(entry.split()) > MAX_BLOCK_LINE_WORDS
                     or (entry.endswith((".", "!", "?")) and len(entry.split()) > 2)):
                 break
-            produced = list(_block_entry(lines[j], starts[j]))
+            produced = list(_block_line(lines[j], starts[j]))
             if not produced:
                 break
             yield from produced
         return
 
 
+def _block_line(line: str, start: int) -> Iterator[CitedSource]:
+    """One line of a sources block: one name, or several ("Reuters, AFP and AP")."""
+    for part in _LIST_ITEM.finditer(line):
+        yield from _block_entry(part.group(), start + part.start())
+
+
 def _block_entry(raw: str, start: int) -> Iterator[CitedSource]:
-    lead = len(raw) - len(raw.lstrip(" \t-•*·"))
-    name = raw.strip(" \t-•*·").rstrip(" .,;:")
+    body = _ITEM_LEAD.sub("", raw)
+    lead = len(raw) - len(body)
+    name = body.rstrip(" \t.,;:")
     if not name or not any(ch.isalpha() for ch in name):
         return
     outlet = find_outlet(name)
@@ -90,7 +101,9 @@ def _block_entry(raw: str, start: int) -> Iterator[CitedSource]:
                       span)
 
 
-def _in_text(text: str) -> Iterator[CitedSource]:
+def _in_text(text: str) -> list[CitedSource]:
+    """Outlets named in the running text, in the order they appear."""
+    found = []
     for how, pattern in IN_TEXT_PATTERNS:
         for m in pattern.finditer(text):
             name = _TRAILING.sub("", m["name"]).rstrip(".,'’")
@@ -98,5 +111,7 @@ def _in_text(text: str) -> Iterator[CitedSource]:
             if outlet is None and not OUTLET_WORDS.search(name):
                 continue
             start = m.start("name")
-            yield CitedSource(outlet.name if outlet else name, name, how,  # type: ignore[arg-type]
-                              outlet is not None, Span(start, start + len(name), name))
+            found.append(CitedSource(outlet.name if outlet else name, name,
+                                     how, outlet is not None,  # type: ignore[arg-type]
+                                     Span(start, start + len(name), name)))
+    return sorted(found, key=lambda c: c.span.start if c.span else 0)
