@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -221,7 +222,8 @@ def search_cmd(query: Annotated[str, typer.Argument(help="Words or an FTS5 query
         return
     for doc, snip, _ in hits:
         out.print(f"[bold]{doc.id[:12]}[/] {escape(doc.title or '—')}", highlight=False)
-        out.print(f"    {escape(snip)}", highlight=False)
+        marked = re.sub(r"\*\*(.+?)\*\*", r"[bold yellow]\1[/]", escape(snip))
+        out.print(f"    {marked}", highlight=False)
     if not hits:
         err.print("no matches")
 

@@ -201,6 +201,8 @@ class Store:
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Document, str, float]]:
         """Full-text search (FTS5 syntax; plain words are ANDed). (document, snippet, rank).
 
+        The snippet marks matched words as ``**word**``.
+
         A query that is not valid FTS5 ("Al-Qaeda's", an unbalanced quote) is searched as
         its plain words instead of failing.
         """
@@ -214,7 +216,7 @@ class Store:
     def _match(self, match: str, limit: int) -> list[sqlite3.Row]:
         columns = ", ".join("d." + c.strip() for c in DOC_COLUMNS.split(","))
         return self.conn.execute(
-            f"SELECT {columns}, snippet(documents_fts, 1, '[', ']', '…', 12) AS snip, "
+            f"SELECT {columns}, snippet(documents_fts, 1, '**', '**', '…', 12) AS snip, "
             "documents_fts.rank AS rk FROM documents_fts "
             "JOIN documents d ON d.rowid = documents_fts.rowid "
             "WHERE documents_fts MATCH ? ORDER BY rk LIMIT ?", (match, limit)).fetchall()
