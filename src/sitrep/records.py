@@ -137,3 +137,93 @@ class Rejection:
 
     def message(self) -> str:
         return f"{self.source}: {self.reason}"
+
+
+# -- mentions (issue 4): what the annotators find in a document's clean text ------------------
+
+ActorType = Literal[
+    "state forces", "rebel group", "political militia", "identity militia", "rioters",
+    "protesters", "civilians", "external/other forces", "unknown",
+]
+WherePrecision = Literal["exact", "near", "admin2", "admin1", "country", "region"]
+Granularity = Literal["time", "day", "week", "month", "quarter", "season", "year", "decade",
+                      "century", "unknown"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: one row of resources/actors.tsv, or one made up from the text."""
+
+    id: str  # stable slug: "islamic-state", "state-forces:IQ", "unknown:kivu-youth-front"
+    name: str
+    type: ActorType
+    country: str | None = None  # ISO 3166-1 alpha-2 of the country it belongs to / acts for
+    kind: Literal["organization", "person", "group"] = "organization"
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    span: Span
+    actor: Actor
+    rule: str  # how it was resolved: "alias", "demonym+force", "appositive", "coref", "ner"…
+    role: str | None = None  # for people: "spokeswoman", "commander"…
+    affiliation: str | None = None  # actor id of the organisation a person speaks for
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry."""
+
+    id: str  # "geonames:99131", "country:IQ", "extra:mosul-dam"
+    name: str
+    lat: float
+    lon: float
+    country: str | None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    feature_class: str | None = None  # GeoNames: A (country/admin), P (populated), S, T, H, L…
+    feature_code: str | None = None  # PCLI, ADM1, PPLC, PPL, DAM, CMP…
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class PlaceCandidate:
+    place: Place
+    score: float
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    span: Span
+    place: Place | None  # chosen; None when no candidate is good enough
+    precision: WherePrecision | None
+    candidates: tuple[PlaceCandidate, ...] = ()
+    role: Literal["location", "relation", "origin", "destination"] = "location"
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    span: Span
+    value: str | None  # TIMEX3-style ISO value: "2014-06-13", "2014-W24", "2014-06", "P1W"
+    granularity: Granularity
+    start: str | None  # interval, ISO dates (inclusive); None when unresolved
+    end: str | None
+    anchor: str | None  # the date the expression was resolved against
+    rule: str
+    kind: Literal["date", "time", "duration", "set"] = "date"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as reported: exact, ranged or vague, with what it counts."""
+
+    span: Span
+    value: int | None  # the number as written, vague words mapped by the DESIGN.md table
+    low: int | None
+    high: int | None
+    qualifier: str | None  # "at least", "more than", "up to", "about", "nearly"…
+    vague: str | None  # "dozens", "scores"…
+    unit: str | None  # killed, wounded, captured, displaced, arrested, abducted, missing…
+    counted: str | None  # soldiers, civilians, people, fighters…
+    rule: str = ""

