@@ -158,7 +158,9 @@ class Actor:
     name: str
     type: ActorType
     country: str | None = None  # ISO 3166-1 alpha-2 of the country it belongs to / acts for
-    kind: Literal["organization", "person", "group"] = "organization"
+    # organization: an armed group, force, government body; person; group: a generic or
+    # identity group ("protesters", "Shiites"); outlet: a news organisation.
+    kind: Literal["organization", "person", "group", "outlet"] = "organization"
     aliases: tuple[str, ...] = ()
 
 
