@@ -35,8 +35,8 @@ test: $(VENV)/.test
 # Evaluation gate: scores on the dev sets, each with a floor pinned just under what was
 # measured (see the issue notes). A drop below a floor fails CI.
 eval: $(VENV)/.base
-	$(SITREP) eval extraction --data $(DEV)/trafilatura_eval --floor sitrep.f1=0.000
-	$(SITREP) eval dates --data $(DEV)/htmldate_bbaw --floor sitrep.accuracy=0.000
+	$(SITREP) eval extraction --data $(DEV)/trafilatura_eval --floor sitrep.f1=0.92
+	$(SITREP) eval dates --data $(DEV)/htmldate_bbaw --floor sitrep.accuracy=0.90
 
 bench: $(VENV)/.base
 	$(PY) bench/bench_clean.py

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sitrep.errors import EvaluationError, ExtractionError
-from sitrep.evaluate import SCORERS, dates, extraction, scorer
+from sitrep.evaluate import TASKS, dates, extraction, scorer
 from sitrep.evaluate.dates import Answer
 from sitrep.evaluate.extraction import Counts, System, fold, score_page
 
@@ -265,8 +265,12 @@ def test_missing_page_is_reported_and_not_scored(tmp_path: Path) -> None:
 
 
 def test_scorer_lookup() -> None:
-    assert scorer("dates") is dates and set(SCORERS) == {"extraction", "dates"}
-    with pytest.raises(EvaluationError, match="known: dates, extraction"):
+    assert scorer("dates") is dates and scorer("extraction") is extraction
+    assert {"extraction", "dates"} <= set(TASKS)
+    for task in ("extraction", "dates"):
+        module = scorer(task)
+        assert task == module.TASK and callable(module.run) and callable(module.format_report)
+    with pytest.raises(EvaluationError, match=r"no evaluation task 'titles' \(known: dates, "):
         scorer("titles")
 
 

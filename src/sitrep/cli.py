@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import sys
@@ -12,16 +11,25 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from .errors import SitrepError
+from .evaluate import TASKS, scorer
 from .ingest.batch import Progress, RunSummary, ingest_paths
+from .nlp.stage import StageProgress, StageSummary, run_analysis
 from .records import Rejection
 from .settings import Settings, load_settings
 from .store import Store, open_store
 from .store.export import export as export_records
+from .store.mentions import actor_table, document_mentions, place_table
 
 app = typer.Typer(
     name="sitrep",
@@ -33,7 +41,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-EVAL_TASKS = ("extraction", "dates")
 
 
 class State:
@@ -60,15 +67,24 @@ def _print_json(value: Any) -> None:
 
 
 # -- ingest / analyze --------------------------------------------------------------------------
-class _RichProgress(Progress):
+class _RichProgress(Progress, StageProgress):
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.bar = RichProgress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("files · {task.fields[docs]} docs · {task.fields[rej]} rejected"),
-            TimeElapsedColumn(), console=err, disable=quiet, transient=False)
-        self.task = self.bar.add_task("ingest", total=0, docs=0, rej=0)
+            TextColumn("[bold]{task.description:8}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]} · {task.fields[docs]} docs · {task.fields[rej]} "
+                       "rejected"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=err, disable=quiet, transient=False)
+        self.task = self.bar.add_task("ingest", total=0, docs=0, rej=0, unit="files")
         self.docs = self.rej = 0
+
+    def stage_start(self, name: str, total: int) -> None:
+        self.docs = self.rej = 0
+        self.task = self.bar.add_task(name, total=total, docs=0, rej=0, unit="docs")
+
+    def stage_advance(self) -> None:
+        self.docs += 1
+        self.bar.update(self.task, advance=1, docs=self.docs)
 
     def start(self, files: int) -> None:
         self.bar.update(self.task, total=files)
@@ -89,16 +105,24 @@ class _RichProgress(Progress):
 
 def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> None:
     progress = _RichProgress(quiet or as_json)
+    stage: StageSummary | None = None
     try:
         with _store() as store, progress.bar:
-            summary = ingest_paths(paths, store, State.settings, command=command, progress=progress)
+            summary = ingest_paths(paths, store, State.settings, command=command,
+                                   progress=progress)
+            if command == "analyze":
+                stage = run_analysis(store, State.settings, run_id=summary.run_id,
+                                     progress=progress)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if as_json:
-        _print_json(summary.to_dict())
+        _print_json(summary.to_dict() | ({"analysis": stage.__dict__} if stage else {}))
     elif not quiet:
         _print_summary(summary)
+        if stage:
+            out.print(f"analysis: {stage.analysed} document(s) analysed, {stage.skipped} "
+                      f"skipped (language), {stage.failed} failed", highlight=False)
     if summary.all_failed:
         raise typer.Exit(1)
 
@@ -158,10 +182,11 @@ def show_cmd(doc_id: Annotated[str, typer.Argument(help="Document id or a prefix
         with _store(readonly=True) as store:
             doc = store.document(doc_id)
             sources = store.sources_of(doc.id)
+            found = document_mentions(store, doc.id)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    data = {**doc.to_dict(), "seen_in": sources}
+    data = {**doc.to_dict(), "seen_in": sources, **found}
     if as_json:
         _print_json(data)
         return
@@ -172,8 +197,27 @@ def show_cmd(doc_id: Annotated[str, typer.Argument(help="Document id or a prefix
     out.print(f"[bold]{'cited_sources':>20}[/] {escape(cited)}", highlight=False)
     if len(sources) > 1:
         out.print(f"[bold]{'also seen in':>20}[/] {escape(', '.join(sources[1:]))}")
+    _print_mentions(found)
     out.print()
     out.print(escape(doc.text), highlight=False)
+
+
+def _print_mentions(found: dict[str, Any]) -> None:
+    if found["analysis"] is None:
+        out.print(f"[bold]{'analysis':>20}[/] not analysed yet (run `sitrep analyze`)")
+        return
+    if found["analysis"]["status"] != "done":
+        out.print(f"[bold]{'analysis':>20}[/] {found['analysis']['status']}: "
+                  f"{escape(found['analysis']['detail'] or '')}")
+        return
+    actors = {m["actor"]["id"]: m["actor"]["name"] for m in found["actors"]}
+    places = {p["place"]["id"]: p["place"]["name"] for p in found["places"] if p["place"]}
+    times = [f"{t['span']['text']} → {t['value'] or '?'}" for t in found["times"]]
+    figures = [f["span"]["text"] + (f" ({f['unit']})" if f["unit"] else "")
+               for f in found["figures"]]
+    for label, items in (("actors", actors.values()), ("places", places.values()),
+                         ("times", times), ("figures", figures)):
+        out.print(f"[bold]{label:>20}[/] {escape('; '.join(items)) or '—'}", highlight=False)
 
 
 @app.command("rejected")
@@ -206,6 +250,47 @@ def runs_cmd(as_json: JsonOption = False) -> None:
     for r in rows:
         table.add_row(str(r["id"]), r["command"], r["started_at"], r["status"], str(r["files"]),
                       str(r["documents_new"]), str(r["documents_seen"]), str(r["rejected"]))
+    out.print(table)
+
+
+@app.command("actors")
+def actors_cmd(as_json: JsonOption = False,
+               limit: Annotated[int | None, typer.Option(help="At most this many.")] = None
+               ) -> None:
+    """List canonical actors across the database with mention and document counts."""
+    with _store(readonly=True) as store:
+        rows = actor_table(store)[:limit]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} actor(s)", title_justify="left", expand=True)
+    for col, kw in (("actor", {"ratio": 3}), ("type", {"ratio": 2}), ("country", {}),
+                    ("mentions", {"justify": "right"}), ("docs", {"justify": "right"})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(r["name"], r["type"] if r["kind"] != "person" else f"person ({r['type']})",
+                      r["country"] or "—", str(r["mentions"]), str(r["documents"]))
+    out.print(table)
+
+
+@app.command("places")
+def places_cmd(as_json: JsonOption = False,
+               limit: Annotated[int | None, typer.Option(help="At most this many.")] = None
+               ) -> None:
+    """List places across the database with mention and document counts."""
+    with _store(readonly=True) as store:
+        rows = place_table(store)[:limit]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} place(s)", title_justify="left", expand=True)
+    for col, kw in (("place", {"ratio": 3}), ("country", {}), ("feature", {}),
+                    ("lat, lon", {}), ("mentions", {"justify": "right"}),
+                    ("docs", {"justify": "right"})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(r["name"], r["country"] or "—", r["feature_code"] or "—",
+                      f"{r['lat']:.3f}, {r['lon']:.3f}", str(r["mentions"]), str(r["documents"]))
     out.print(table)
 
 
@@ -253,7 +338,7 @@ def export_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    task: Annotated[str, typer.Argument(help=f"One of: {', '.join(EVAL_TASKS)}")],
+    task: Annotated[str, typer.Argument(help=f"One of: {', '.join(TASKS)}")],
     data: Annotated[Path, typer.Option(help="Data folder or gold file of that task.")],
     as_json: JsonOption = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
@@ -262,12 +347,19 @@ def eval_cmd(
     ] = None,
 ) -> None:
     """Measure a stage against gold data and print the scores."""
-    if task not in EVAL_TASKS:
-        err.print(f"[red]error:[/] unknown task {task!r}; choose from {', '.join(EVAL_TASKS)}")
+    if task not in TASKS:
+        err.print(f"[red]error:[/] unknown task {task!r}; choose from {', '.join(TASKS)}")
         raise typer.Exit(2)
-    module = importlib.import_module(f"sitrep.evaluate.{task}")
+    module = scorer(task)
+    bar = RichProgress(TextColumn(f"[bold]eval {task}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=err,
+                       disable=as_json, transient=True)
+    job = bar.add_task(task, total=None)
     try:
-        report = module.run(data, limit=limit)
+        with bar:
+            report = module.run(data, limit=limit,
+                                progress=lambda done, total: bar.update(job, completed=done,
+                                                                        total=total))
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc

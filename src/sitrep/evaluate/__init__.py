@@ -1,27 +1,31 @@
 """Scorers, one module per task, shared by the CLI (``sitrep eval <task>``) and the tests.
 
 Each scorer module has ``TASK`` (its name), ``run(data, *, limit=None, progress=None) -> dict``
-(a JSON-serializable report comparing sitrep with the bare library it builds on, over the same
-pages in the same run) and ``format_report(report) -> str`` (plain-text tables).
+(a JSON-serializable report comparing sitrep with the bare library or model it builds on, over
+the same items in the same run; ``progress(done, total)`` is called after each gold item) and
+``format_report(report) -> str`` (plain-text tables).
+
+Scorer modules are imported on demand: ``timex`` loads spaCy, which the others do not need.
 """
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 from ..errors import EvaluationError
-from . import dates, extraction
 
-SCORERS: dict[str, ModuleType] = {extraction.TASK: extraction, dates.TASK: dates}
+# task name -> module inside sitrep.evaluate
+TASKS: dict[str, str] = {"extraction": "extraction", "dates": "dates", "timex": "timex",
+                         "geoparsing": "geoparsing"}
 
 
 def scorer(task: str) -> ModuleType:
     """The scorer module for a task name; EvaluationError naming the known tasks otherwise."""
-    try:
-        return SCORERS[task]
-    except KeyError:
-        known = ", ".join(sorted(SCORERS))
-        raise EvaluationError(f"no evaluation task {task!r} (known: {known})") from None
+    if task not in TASKS:
+        known = ", ".join(sorted(TASKS))
+        raise EvaluationError(f"no evaluation task {task!r} (known: {known})")
+    return importlib.import_module(f"{__name__}.{TASKS[task]}")
 
 
-__all__ = ["SCORERS", "dates", "extraction", "scorer"]
+__all__ = ["TASKS", "scorer"]

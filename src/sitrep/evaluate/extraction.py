@@ -20,6 +20,10 @@ Systems, all run over the same pages in the same process:
 * ``trafilatura_eval``  ``extract`` as trafilatura's comparison script calls it: comments out,
                         tables in, no formatting, fallback extractors on. sitrep's own settings
                         match these, so this is the like-for-like baseline.
+
+sitrep is given the gold URL, as ingest gives it one; the baselines are called without, as in
+trafilatura's script (the URL feeds metadata, not the main-text extraction). ``run`` takes
+other ``systems`` too: any function (html bytes, url) -> text or None.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ TASK = "extraction"
 REQUIRED_FIELDS = ("file", "with", "without")
 MATCHING = "whitespace-folded substring: ' '.join(s.split()) on segment and text, every system"
 
-Extractor = Callable[[bytes, str], "str | None"]
+Extractor = Callable[[bytes, str], str | None]
 
 
 def sitrep_text(html: bytes, url: str) -> str | None:
@@ -171,6 +175,7 @@ def run(
         "task": TASK,
         "data": str(dataset.gold_path),
         "matching": MATCHING,
+        "per_page_counts": ["tp", "fn", "fp", "tn"],
         "entries": len(entries),
         "pages": len(per_page),
         "missing_files": missing,

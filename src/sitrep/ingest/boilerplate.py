@@ -11,6 +11,10 @@ from ..lexicon import table
 # A "cut" marker only counts after this share of the text, so a story that opens with a
 # line like "Comments" (rare, but real in opinion pages) is not emptied.
 CUT_MIN_POSITION = 0.33
+# Furniture lines are short: a section header, or a teaser link ("Read also: <a title>").
+# Longer lines are sentences of the article, whatever they start with.
+MAX_CUT_LINE = 60
+MAX_DROP_LINE = 200
 # Optional ":" / count / bullet around every pattern.
 _AFFIX = r"^[\s•·*|>-]*(?:{})\s*(?:\(\d+\)|\d+)?\s*:?\s*$"
 
@@ -33,12 +37,12 @@ def strip_boilerplate(text: str) -> str:
     total = max(1, len(text))
     for line in lines:
         stripped = line.strip()
-        if stripped and len(stripped) <= 60:
-            if cut.match(stripped) and seen / total >= CUT_MIN_POSITION:
-                break
-            if drop.match(stripped):
-                seen += len(line) + 1
-                continue
+        if stripped and len(stripped) <= MAX_CUT_LINE and cut.match(stripped) \
+                and seen / total >= CUT_MIN_POSITION:
+            break
+        if stripped and len(stripped) <= MAX_DROP_LINE and drop.match(stripped):
+            seen += len(line) + 1
+            continue
         kept.append(line)
         seen += len(line) + 1
     return "\n".join(kept).strip()

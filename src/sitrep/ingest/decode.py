@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -18,7 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a text document; normalizes newlines, NFC, and strips control characters."""
+    """Decode a text document; normalizes newlines and strips control characters (NFC comes
+    later, for every clean text: clean.finish)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
     elif data.startswith(b"\xef\xbb\xbf"):
@@ -29,7 +29,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             text = _guess(data, exc)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+    return _CONTROL.sub("", text)
 
 
 def _guess(data: bytes, error: UnicodeDecodeError) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-# Enough text for a stable guess; more only costs time.
-SAMPLE_CHARS = 3000
+# Enough text for a stable guess (a news paragraph or two); more only costs time.
+SAMPLE_CHARS = 1000
 # Below this many letters a guess is noise: the language stays unknown.
 MIN_LETTERS = 20
 

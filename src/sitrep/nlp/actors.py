@@ -282,6 +282,8 @@ class _Finder:
                          and not c.tag_.startswith("VB") and not self.claimed[c.i]]
             if any(noun_category(_lemma(c), "nonstate") for c in modifiers):
                 # "Sunni rebel forces", "militant fighters": armed non-state, not the state.
+                first = min(c.i for c in modifiers)
+                det = first > 0 and fold(doc[first - 1].text) in _DETERMINERS
                 self.add(self._described_group(tok, modifiers, det))
             elif noun_category(lemma, "nonstate", "neutral") and (det or bare_plural):
                 if any(c.dep_ == "prep" and c.text == "of" for c in tok.children):
@@ -315,7 +317,7 @@ class _Finder:
     def _descriptor_before(self, f: _Found) -> None:
         """"The Sunni militant group <name>": the descriptor names the same actor."""
         doc, j = self.doc, f.start - 1
-        if j < 0 or not noun_category(_lemma(doc[j]), "nonstate") or self.claimed[j]:
+        if j < 0 or not noun_category(_lemma(doc[j]), "nonstate", "neutral") or self.claimed[j]:
             return
         k = j
         while k > 0 and doc[k - 1].pos_ in ("ADJ", "NOUN", "PROPN") and not self.claimed[k - 1]:
@@ -331,7 +333,7 @@ class _Finder:
             for child in tok.children:
                 if child.dep_ != "appos" or child.i < f.end:
                     continue
-                if not noun_category(_lemma(child), "nonstate"):
+                if not noun_category(_lemma(child), "nonstate", "neutral"):
                     continue
                 words = list(child.subtree)
                 self.add(_Found(words[0].i, words[-1].i + 1, f.actor, "appositive"),

@@ -1,0 +1,161 @@
+"""Storing and reading what the language pipeline found: one transaction per batch of
+documents, each document's mentions replaced as a whole (re-analysis never doubles them)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ..records import Actor, Document, Place
+from .sqlite import DOC_COLUMNS, Store, now, row_to_document
+
+STAGE = "nlp"
+MENTION_TABLES = ("actor_mentions", "place_refs", "time_refs", "figures")
+PAGE = 256
+
+
+def pending_documents(store: Store, version: str) -> Iterator[Document]:
+    """Documents not yet analysed by this pipeline version, in ingest order, page by page."""
+    last = 0
+    while True:
+        rows = store.conn.execute(
+            f"SELECT rowid AS rid, {DOC_COLUMNS} FROM documents d WHERE rowid > ? AND NOT EXISTS "
+            "(SELECT 1 FROM analyses a WHERE a.document_id = d.id AND a.stage = ? "
+            "AND a.version = ?) ORDER BY rowid LIMIT ?", (last, STAGE, version, PAGE)).fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield row_to_document(row)
+        last = rows[-1]["rid"]
+
+
+def count_pending(store: Store, version: str) -> int:
+    return store.conn.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM analyses a "
+        "WHERE a.document_id = d.id AND a.stage = ? AND a.version = ?)",
+        (STAGE, version)).fetchone()[0]
+
+
+def save_analysis(store: Store, document_id: str, status: str, detail: str | None,
+                  found: dict[str, tuple[Any, ...]], version: str, run_id: int | None) -> None:
+    """Replace a document's mentions with ``found``. Call inside ``store.transaction()``."""
+    c = store.conn
+    for table in MENTION_TABLES:
+        c.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
+    for m in found.get("actors", ()):
+        _save_actor(store, m.actor)
+        c.execute("INSERT INTO actor_mentions(document_id, start_char, end_char, text, actor_id, "
+                  "rule, role, affiliation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (document_id, m.span.start, m.span.end, m.span.text, m.actor.id, m.rule,
+                   m.role, m.affiliation))
+    for p in found.get("places", ()):
+        if p.place is not None:
+            _save_place(store, p.place)
+        c.execute("INSERT INTO place_refs(document_id, start_char, end_char, text, place_id, "
+                  "precision, role, rule, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (document_id, p.span.start, p.span.end, p.span.text,
+                   p.place.id if p.place else None, p.precision, p.role, p.rule,
+                   json.dumps([{**_place_dict(k.place), "score": round(k.score, 4)}
+                               for k in p.candidates], ensure_ascii=False)))
+    for t in found.get("times", ()):
+        c.execute("INSERT INTO time_refs(document_id, start_char, end_char, text, value, "
+                  "granularity, start_date, end_date, anchor, rule, kind) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (document_id, t.span.start, t.span.end, t.span.text, t.value, t.granularity,
+                   t.start, t.end, t.anchor, t.rule, t.kind))
+    for f in found.get("figures", ()):
+        c.execute("INSERT INTO figures(document_id, start_char, end_char, text, value, low, high, "
+                  "qualifier, vague, unit, counted, rule) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (document_id, f.span.start, f.span.end, f.span.text, f.value, f.low, f.high,
+                   f.qualifier, f.vague, f.unit, f.counted, f.rule))
+    c.execute("INSERT INTO analyses(document_id, stage, version, status, detail, run_id, at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, stage) DO UPDATE SET "
+              "version = excluded.version, status = excluded.status, detail = excluded.detail, "
+              "run_id = excluded.run_id, at = excluded.at",
+              (document_id, STAGE, version, status, detail, run_id, now()))
+
+
+def _save_actor(store: Store, a: Actor) -> None:
+    store.conn.execute(
+        "INSERT INTO actors(id, name, type, country, kind, aliases) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, "
+        "country = excluded.country, kind = excluded.kind, aliases = excluded.aliases",
+        (a.id, a.name, a.type, a.country, a.kind, json.dumps(list(a.aliases), ensure_ascii=False)))
+
+
+def _save_place(store: Store, p: Place) -> None:
+    store.conn.execute(
+        "INSERT OR REPLACE INTO places(id, name, lat, lon, country, admin1, feature_class, "
+        "feature_code, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature_class, p.feature_code,
+         p.population))
+
+
+def _place_dict(p: Place) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
+            "admin1": p.admin1, "feature_class": p.feature_class,
+            "feature_code": p.feature_code, "population": p.population}
+
+
+def _span(row: Any) -> dict[str, Any]:
+    return {"start": row["start_char"], "end": row["end_char"], "text": row["text"]}
+
+
+def document_mentions(store: Store, document_id: str) -> dict[str, Any]:
+    """Everything found in one document, as JSON-ready lists ordered by position."""
+    c = store.conn
+    analysis = c.execute("SELECT status, detail, version, at FROM analyses WHERE "
+                         "document_id = ? AND stage = ?", (document_id, STAGE)).fetchone()
+    actors = [{
+        "span": _span(r), "actor": {"id": r["actor_id"], "name": r["name"], "type": r["type"],
+                                    "country": r["country"], "kind": r["kind"]},
+        "rule": r["rule"], "role": r["role"], "affiliation": r["affiliation"],
+    } for r in c.execute(
+        "SELECT m.*, a.name, a.type, a.country, a.kind FROM actor_mentions m JOIN actors a "
+        "ON a.id = m.actor_id WHERE m.document_id = ? ORDER BY start_char, end_char DESC",
+        (document_id,))]
+    places = []
+    for r in c.execute("SELECT r.*, p.name AS p_name, p.lat, p.lon, p.country, p.admin1, "
+                       "p.feature_class, p.feature_code, p.population FROM place_refs r "
+                       "LEFT JOIN places p ON p.id = r.place_id WHERE r.document_id = ? "
+                       "ORDER BY start_char", (document_id,)):
+        place = None if r["place_id"] is None else {
+            "id": r["place_id"], "name": r["p_name"], "lat": r["lat"], "lon": r["lon"],
+            "country": r["country"], "admin1": r["admin1"], "feature_class": r["feature_class"],
+            "feature_code": r["feature_code"], "population": r["population"]}
+        places.append({"span": _span(r), "place": place, "precision": r["precision"],
+                       "role": r["role"], "rule": r["rule"],
+                       "candidates": json.loads(r["candidates"])})
+    times = [{"span": _span(r), "value": r["value"], "granularity": r["granularity"],
+              "start": r["start_date"], "end": r["end_date"], "anchor": r["anchor"],
+              "rule": r["rule"], "kind": r["kind"]}
+             for r in c.execute("SELECT * FROM time_refs WHERE document_id = ? "
+                                "ORDER BY start_char", (document_id,))]
+    figures = [{"span": _span(r), "value": r["value"], "low": r["low"], "high": r["high"],
+                "qualifier": r["qualifier"], "vague": r["vague"], "unit": r["unit"],
+                "counted": r["counted"], "rule": r["rule"]}
+               for r in c.execute("SELECT * FROM figures WHERE document_id = ? "
+                                  "ORDER BY start_char", (document_id,))]
+    return {"analysis": dict(analysis) if analysis else None, "actors": actors,
+            "places": places, "times": times, "figures": figures}
+
+
+def actor_table(store: Store) -> list[dict[str, Any]]:
+    """Canonical actors across the database, most mentioned first."""
+    return [dict(r) | {"aliases": json.loads(r["aliases"])} for r in store.conn.execute(
+        "SELECT a.id, a.name, a.type, a.country, a.kind, a.aliases, count(m.id) AS mentions, "
+        "count(DISTINCT m.document_id) AS documents FROM actors a JOIN actor_mentions m "
+        "ON m.actor_id = a.id GROUP BY a.id ORDER BY mentions DESC, a.name")]
+
+
+def place_table(store: Store) -> list[dict[str, Any]]:
+    """Places across the database, most mentioned first."""
+    return [dict(r) for r in store.conn.execute(
+        "SELECT p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature_class, "
+        "p.feature_code, p.population, count(r.id) AS mentions, "
+        "count(DISTINCT r.document_id) AS documents FROM places p JOIN place_refs r "
+        "ON r.place_id = p.id GROUP BY p.id ORDER BY mentions DESC, p.name")]
+
+
