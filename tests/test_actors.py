@@ -4,6 +4,7 @@ Run through the whole pipeline (`sitrep analyze`) on real articles."""
 from __future__ import annotations
 
 import pytest
+
 from conftest import FIXTURES, SAMPLES, SEED, Cli
 
 

@@ -383,7 +383,7 @@ class _Finder:
                 continue  # a country named as an organisation
             name = self.doc[toks[0].i:toks[-1].i + 1].text
             if ent.label_ == "NORP":
-                # Religious and ethnic groups used as nouns ("1,700 Shiites"), not adjectives.
+                # Religious and ethnic groups used as nouns ("hundreds of Shiites"), not adjectives.
                 if ent.root.tag_ not in ("NNS", "NNPS") or match_country(self.doc, ent.start):
                     continue
                 actor = Actor(f"group:{_slug(name)}", name, "unknown", None, "group")

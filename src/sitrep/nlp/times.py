@@ -9,9 +9,15 @@ year earlier", "the next morning") are resolved against the last date mentioned 
 
 Values are TimeML TIMEX3 values ("2014-06-13", "2014-W24", "2014-06", "P3D", "PAST_REF"), so the
 output can be scored with TempEval-3's metrics; ``start``/``end`` is the inclusive interval of
-days the expression covers. Without a publication date nothing relative is guessed: such
-expressions are kept with no value and the rule ``unanchored`` (an absolute "16 June 2014" still
-resolves).
+days the expression covers ("earlier this month": the first of the month to the anchor; "in
+the last week": the anchor minus seven days to the anchor). Without a publication date nothing
+relative is guessed: such expressions are kept with no value and the rule ``unanchored`` (an
+absolute "16 June 2014" still resolves, and a duration keeps its length).
+
+``TimeRef.rule`` names the rule of ``timex_rules`` that found the expression; ``+since`` is
+added when "since" made it the start of an interval running to the anchor, ``range`` marks
+two dates joined as one ("from Monday to Wednesday"), and ``unresolved`` an expression found
+but not placed (a "that day" with no day before it).
 """
 
 from __future__ import annotations
@@ -39,20 +45,26 @@ UNIT_GRANULARITY: dict[str, Granularity] = {
     "WE": "week", "M": "month", "Q": "quarter", "Y": "year", "10Y": "decade",
     "100Y": "century",
 }
+# Finest first: a reading can be made coarser ("a year earlier" than a quarter), not finer.
+GRANULARITY_RANK = ("time", "day", "week", "month", "quarter", "season", "year", "decade",
+                    "century", "unknown")
+DECADE_WORDS = ("twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                "eighties", "nineties")  # "the nineties": of the 1900s
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # first month; each lasts three
 # What a fraction of a unit is in the next smaller one: "2 1/2 years" is P2Y6M (TimeBank).
 FRACTION_UNIT = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "TH"),
                  "TH": (60, "TM"), "TM": (60, "TS")}
 # Verbs' auxiliaries that put a clause in the future ("will meet on Friday").
 FUTURE_AUXILIARIES = frozenset({"will", "'ll", "ll", "shall", "wo", "’ll"})
-# Verbs whose dates lie ahead even in the past tense ("planned a march on Saturday", "the
-# summit set for April", "postponed until Tuesday").
-PLANNING_VERBS = frozenset({"plan", "schedule", "set", "expect", "postpone", "delay", "due",
-                            "slate", "intend", "aim", "promise", "vow", "threaten", "pledge"})
+# Verbs whose dates lie ahead even in the past tense ("planned a march on Saturday", "the vote
+# was scheduled for 18 June"). Not "set" ("set fire to a post on Friday") nor "vow" and
+# "threaten", whose own date is past: what they announce is an infinitive, handled as such.
+PLANNING_VERBS = frozenset({"plan", "schedule", "expect", "postpone", "slate", "intend"})
 # Words just before an expression that make it a deadline or an earliest date: ahead.
-FUTURE_SIGNALS = re.compile(r"\b(?:until|till|ahead\s+of|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than|"
-                            r"no\s+earlier\s+than|due|effective|payable|expires?|expiring)\s+(?:on\s+)?$",
-                            re.IGNORECASE)
+FUTURE_SIGNALS = re.compile(
+    r"\b(?:until|till|ahead\s+of|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than|"
+    r"no\s+earlier\s+than|due|effective|payable|expires?|expiring)\s+(?:on\s+)?$",
+    re.IGNORECASE)
 # Words before a four-digit number that make it a count, not a year ("about 2000 troops").
 COUNT_WORDS = frozenset({"about", "some", "nearly", "around", "over", "than", "least",
                          "almost", "approximately", "roughly", "to", "estimated", "only"})
@@ -160,12 +172,6 @@ def season(y: int, code: str) -> Reading:
     """A season of year ``y``; winter is the one that starts in December of ``y``."""
     first = date(y, SEASON_MONTHS[code], 1)
     return Reading(f"{y:04d}-{code}", "season", first, add_months(first, 3) - timedelta(1))
-
-
-def season_of(d: date) -> Reading:
-    code = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU"}
-    name = code.get(d.month, "FA")
-    return season(d.year - 1 if d.month < 3 else d.year, name)
 
 
 def unit_of(unit: str, d: date) -> Reading:
@@ -357,8 +363,7 @@ def r_decade(m: Mention, s: Situation) -> Reading | None:
     elif m.get("short"):
         first = full_year(m.parts["short"], s.anchor)
     else:
-        words = ("twenties thirties forties fifties sixties seventies eighties nineties").split()
-        first = 1920 + 10 * words.index(m.parts["word"].lower())
+        first = 1920 + 10 * DECADE_WORDS.index(m.parts["word"].lower())
     return narrow(decade(first), m.get("pos"), s.anchor)
 
 
@@ -535,11 +540,15 @@ def r_anaphoric(m: Mention, s: Situation) -> Reading | None:
         return None
     step = {"next": 1, "following": 1, "previous": -1, "preceding": -1}.get(ref, 0)
     letter_ = "D" if part else ("WE" if unit == "weekend" else letter(unit))
-    if s.reference is not None and step == 0 and GRANULARITY_RANK.index(
-            s.reference.granularity) > GRANULARITY_RANK.index(UNIT_GRANULARITY.get(letter_, "day")):
+    own = UNIT_GRANULARITY.get(letter_, "day")
+    if s.reference is not None and step == 0 and coarser(s.reference.granularity, own):
         return None  # "that day" after "in 1987": which day is not said
     reading = with_part(unit_of(unit, shift(base, letter_, step)), part)
     return narrow(reading, m.get("pos"), None)
+
+
+def coarser(a: Granularity, b: Granularity) -> bool:
+    return GRANULARITY_RANK.index(a) > GRANULARITY_RANK.index(b)
 
 
 def amount(m: Mention) -> float | None:
@@ -562,10 +571,6 @@ def _ago_granularity(unit: str) -> str:
     return {"TS": "D", "TM": "D", "TH": "D", "10Y": "Y", "100Y": "Y", "2W": "W"}.get(unit, unit)
 
 
-GRANULARITY_RANK = ["time", "day", "week", "month", "quarter", "season", "year", "decade",
-                    "century", "unknown"]
-
-
 def r_shift(m: Mention, s: Situation) -> Reading | None:
     base = s.reference if s.reference and s.reference.start else None
     start = base.start if base and base.start else need(s.anchor)
@@ -576,8 +581,7 @@ def r_shift(m: Mention, s: Situation) -> Reading | None:
     sign = -1 if m.parts["dir"].lower() == "earlier" else 1
     moved = shift(start, unit, sign * n)
     own = UNIT_GRANULARITY.get(_ago_granularity(unit), "day")
-    keep = base is not None and GRANULARITY_RANK.index(base.granularity) <= GRANULARITY_RANK.index(own)
-    grain = base.granularity if keep and base else own
+    grain = base.granularity if base is not None and not coarser(base.granularity, own) else own
     return unit_of({"quarter": "Q", "season": "Y"}.get(grain, grain), moved)
 
 
@@ -704,8 +708,8 @@ RESOLVERS: dict[str, Callable[[Mention, Situation], Reading | None]] = {
     "century": r_century, "quarter": r_quarter, "season": r_season, "holiday": r_holiday,
     "weekday": r_weekday, "deictic": r_deictic, "weekend": r_weekend, "relative": r_relative,
     "relative-position": r_relative_position, "anaphoric": r_anaphoric, "recent": r_recent,
-    "ago": r_ago, "shift": r_shift, "year-ago": r_year_ago, "duration": r_duration, "duration-vague": r_duration,
-    "set": r_set, "clock": r_clock, "reference": r_reference,
+    "ago": r_ago, "shift": r_shift, "year-ago": r_year_ago, "duration": r_duration,
+    "duration-vague": r_duration, "set": r_set, "clock": r_clock, "reference": r_reference,
 }
 
 
@@ -789,7 +793,7 @@ def resolve_times(text: str, doc: Doc | None, anchor: date | None, *,
     refs: list[TimeRef] = []
     reference: Reading | None = None
     for mention in find_mentions(text):
-        if _counts_not_year(mention, doc):
+        if not_a_time(mention, doc):
             continue
         situation = Situation(anchor, reference,
                               _lazy(lambda m=mention: tense_at(doc, m.start, m.end)))
@@ -802,33 +806,44 @@ def resolve_times(text: str, doc: Doc | None, anchor: date | None, *,
             refs.append(_timeref(mention, None, anchor, "unresolved"))
             continue
         rule = mention.rule
-        if reading.kind in ("date", "time") and reading.start and SINCE.search(
-                text[max(0, mention.start - 20):mention.start]) and anchor and reading.start <= anchor:
+        if _after_since(text, mention) and _is_point(reading) and anchor and reading.start and \
+                reading.start <= anchor:
             reading, rule = replace(reading, end=anchor), f"{rule}+since"
-        if (reading.kind in ("date", "time") and reading.start and rule not in ("shift", "year-ago")
-                and "REF" not in (reading.value or "")):
+        if _is_point(reading) and rule not in ANAPHORIC_SHIFTS:
             reference = reading  # "a year earlier" twice is not two years back: no chains
-        used = _anchor_used(mention, situation, anchor)
+        used = reference_day(situation) if rule in ANAPHORIC_RULES else anchor
         refs.append(_timeref(mention, reading, used, rule))
     return tuple(merge_ranges(text, refs) if ranges else refs)
 
 
-def _anchor_used(mention: Mention, situation: Situation, anchor: date | None) -> date | None:
-    if mention.rule in ("anaphoric", "shift") and situation.reference and \
-            situation.reference.start:
-        return situation.reference.start
-    return anchor
+# Rules resolved against the last date mentioned, not the publication date.
+ANAPHORIC_SHIFTS = frozenset({"shift", "year-ago"})
+ANAPHORIC_RULES = ANAPHORIC_SHIFTS | {"anaphoric"}
+
+
+def _is_point(reading: Reading) -> bool:
+    """A date or time with an interval (not a duration, set or vague reference)."""
+    return reading.kind in ("date", "time") and reading.start is not None and \
+        "REF" not in (reading.value or "")
+
+
+def _after_since(text: str, mention: Mention) -> bool:
+    return SINCE.search(text[max(0, mention.start - 20):mention.start]) is not None
+
+
+def reference_day(situation: Situation) -> date | None:
+    ref = situation.reference
+    return ref.start if ref is not None and ref.start is not None else situation.anchor
 
 
 def _timeref(m: Mention, reading: Reading | None, anchor: date | None, rule: str) -> TimeRef:
     span = Span(m.start, m.end, m.text)
+    used = anchor.isoformat() if anchor else None
     if reading is None:
-        return TimeRef(span, None, "unknown", None, None, anchor.isoformat() if anchor else None,
-                       rule)
+        return TimeRef(span, None, "unknown", None, None, used, rule)
     return TimeRef(span, reading.value, reading.granularity,
                    reading.start.isoformat() if reading.start else None,
-                   reading.end.isoformat() if reading.end else None,
-                   anchor.isoformat() if anchor else None, rule, reading.kind)
+                   reading.end.isoformat() if reading.end else None, used, rule, reading.kind)
 
 
 def _lazy(compute: Callable[[], int]) -> Callable[[], int]:
@@ -841,10 +856,11 @@ def _lazy(compute: Callable[[], int]) -> Callable[[], int]:
     return get
 
 
-def _counts_not_year(mention: Mention, doc: Doc | None) -> bool:
-    """A bare four-digit number that counts something is not a year: "killed 2000 people",
-    "about 1900 troops" (a year before a plural noun, "the 1992 protests", stays)."""
-    if mention.rule != "year" or doc is None or len(mention.parts) > 1:
+def not_a_time(mention: Mention, doc: Doc | None) -> bool:
+    """A bare four-digit number that the parse shows counts something is not a year: "killed
+    2000 people", "about 1900 troops" (a year before a plural noun, "the 1992 protests",
+    stays)."""
+    if doc is None or mention.rule != "year" or len(mention.parts) > 1:
         return False
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None or span.start == 0:
@@ -855,22 +871,25 @@ def _counts_not_year(mention: Mention, doc: Doc | None) -> bool:
 
 
 def merge_ranges(text: str, refs: list[TimeRef]) -> list[TimeRef]:
-    """"from Monday to Wednesday", "between 2010 and 2014": two dates become one range."""
+    """"from Monday to Wednesday", "between 2010 and 2014": two dates become one range. Two
+    weekdays resolved apart (Monday as today, Wednesday as last week's) are put in one week."""
     out: list[TimeRef] = []
     i = 0
     while i < len(refs):
-        a = refs[i]
-        b = refs[i + 1] if i + 1 < len(refs) else None
+        a, b = refs[i], refs[i + 1] if i + 1 < len(refs) else None
         opener = RANGE_OPENERS.search(text[max(0, a.span.start - 10):a.span.start])
         if (b is not None and opener and a.kind == b.kind == "date" and a.start and b.end
-                and a.start <= b.end and a.granularity == b.granularity
-                and RANGE_JOINERS[opener.group(1).lower()].match(
-                    text[a.span.end:b.span.start])):
-            span = Span(a.span.start, b.span.end, text[a.span.start:b.span.end])
-            out.append(TimeRef(span, f"{a.value}/{b.value}", a.granularity, a.start, b.end,
-                               a.anchor, "range"))
-            i += 2
-            continue
+                and a.granularity == b.granularity and RANGE_JOINERS[opener.group(1).lower()]
+                .match(text[a.span.end:b.span.start])):
+            first = a.start
+            if a.rule == b.rule == "weekday" and b.start and first > b.start:
+                first = (date.fromisoformat(first) - timedelta(days=7)).isoformat()
+            if first <= b.end:
+                span = Span(a.span.start, b.span.end, text[a.span.start:b.span.end])
+                value = f"{first if a.rule == 'weekday' else a.value}/{b.value}"
+                out.append(TimeRef(span, value, a.granularity, first, b.end, a.anchor, "range"))
+                i += 2
+                continue
         out.append(a)
         i += 1
     return out

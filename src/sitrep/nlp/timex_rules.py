@@ -25,21 +25,23 @@ from ..lexicon import table
 WORDS_FILE = "time_words.tsv"
 REFERENCES_FILE = "time_references.tsv"
 
-# Groups holding a month or weekday name: these must be capitalised in the text, so that the
-# verb "may", "march on" or "a sun-baked square" never become dates.
+# Groups holding a month, weekday or holiday name: these must be capitalised in the text, so
+# that the verb "may" or "troops march on the city" never become dates.
 CAPITALISED_GROUPS = ("month", "weekday", "holiday")
 
 # Words before a bare month name that make it a date ("in June", "since January"); without
 # one, "June" is too often a name and "May" a verb. "May" asks for the stricter list.
-MONTH_CONTEXT = frozenset(
-    "in since until till by of from to through throughout during before after between and or "
-    "for on into around early late mid last next this that each every".split()
-)
+MONTH_CONTEXT = frozenset((
+    "in", "since", "until", "till", "by", "of", "from", "to", "through", "throughout", "during",
+    "before", "after", "between", "and", "or", "for", "on", "into", "around", "early", "late",
+    "mid", "last", "next", "this", "that", "each", "every",
+))
 MAY_CONTEXT = MONTH_CONTEXT - {"and", "or", "to", "for", "on", "that"}
 FULL_SHORT = frozenset({"may", "june", "july"})  # full month names no longer than four letters
 # Words before a bare season ("in summer", "since spring"); "fall" and "spring" are verbs and
 # nouns far more often than seasons.
-SEASON_CONTEXT = frozenset("in since until by during through throughout over".split())
+SEASON_CONTEXT = frozenset(("in", "since", "until", "by", "during", "through", "throughout",
+                            "over"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def _fragments(vocab: Vocabulary) -> dict[str, Callable[[str], str]]:
     plain = [w for w, v in numbers.items() if v != "X" and " " not in w and w not in ("a", "an")]
     vague = [w for w, v in numbers.items() if v == "X" or " " in w]
     number_word = _alternation(plain)
-    word_number = rf"(?:{number_word})(?:[\s-]+(?:and[\s-]+)?(?:{number_word}))*"
+    # At most five words ("one hundred and twenty five"): an unbounded repeat would make a
+    # long run of number words cost quadratic time (a hostile text must not stall a batch).
+    word_number = rf"(?:{number_word})(?:[\s-]+(?:and[\s-]+)?(?:{number_word})){{0,5}}"
     digits = r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s+1/2|\s*½)?"
     months = _alternation(vocab.words("month"))
     weekdays = _alternation(vocab.words("weekday"))
@@ -104,11 +108,13 @@ def _fragments(vocab: Vocabulary) -> dict[str, Callable[[str], str]]:
             rf"(?P<{g}>{digits}|{_alternation(vague)}|half\s+an?|an?\s+(?:dozen|hundred|thousand)"
             rf"|{word_number}(?:\s+and\s+a\s+half)?|an?)"
         ),
-        "NUMH": lambda g: rf"(?P<{g}>\d+(?:\.\d+)?|(?:{number_word})(?:-(?:{number_word}))*)",
+        "NUMH": lambda g: rf"(?P<{g}>\d+(?:\.\d+)?|(?:{number_word})(?:-(?:{number_word})){{0,3}})",
         "UNIT": lambda g: rf"(?P<{g}>{units})",
         "UNIT_SG": lambda g: rf"(?P<{g}>{_alternation(vocab.words('unit'))})",
         "UNIT_PL": lambda g: rf"(?P<{g}>{_alternation(vocab.words('unit_plural'))})",
-        "ORD": lambda g: rf"(?P<{g}>{_alternation(vocab.words('ordinal'))}|\d{{1,2}}(?:st|nd|rd|th))",
+        "ORD": lambda g: (
+            rf"(?P<{g}>{_alternation(vocab.words('ordinal'))}|\d{{1,2}}(?:st|nd|rd|th))"
+        ),
         "PART": lambda g: rf"(?P<{g}>{_alternation(vocab.words('part'))})",
         "SEASON": lambda g: rf"(?P<{g}>{_alternation(vocab.words('season'))})",
         "SET": lambda g: rf"(?P<{g}>{_alternation(vocab.words('set'))})",
@@ -286,8 +292,9 @@ RULES: tuple[Rule, ...] = (
     Rule("ago", r"(?:<APPROX:approx>\s+)?(?:<NUM:num>\s+)?(?:(?:more|full)\s+)?<UNIT>"
                 r"(?:\s+or\s+so)?\s+ago"),
     # "the year-ago quarter", "year-earlier results": a year before the period just discussed
-    Rule("year-ago", r"(?:the\s+(?:comparable\s+|corresponding\s+|same\s+)?)?year[\s-](?:earlier|ago)"
-                     r"\s+(?:(?:first|second|third|fourth)\s+)?(?:period|quarter|nine\s+months)"),
+    Rule("year-ago", r"(?:the\s+(?:comparable\s+|corresponding\s+|same\s+)?)?year[\s-]"
+                     r"(?:earlier|ago)\s+(?:(?:first|second|third|fourth)\s+)?"
+                     r"(?:period|quarter|nine\s+months)"),
     Rule("year-ago", r"year-(?:earlier|ago)"),
     Rule("year", r"the\s+<YEAR4:year>\s+(?:period|fiscal\s+year|quarter)"),
     Rule("shift", r"(?:<APPROX:approx>\s+)?<NUM:num>\s+<UNIT>\s+(?P<dir>earlier|later)"),
