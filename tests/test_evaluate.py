@@ -327,3 +327,20 @@ def test_extraction_with_the_real_systems(tmp_path: Path) -> None:
         assert s["tp"] + s["fn"] + s["fp"] + s["tn"] == 10, name
         assert s["pages"] == 2 and s["crashes"] == 0, name
     assert "trafilatura_eval" in extraction.format_report(report)
+
+
+def test_cli_floors_fail_the_command_below_them(tmp_path: Path) -> None:
+    """`sitrep eval … --floor KEY=VALUE` is the CI gate: exit 1 below a floor, 0 above."""
+    from conftest import Cli
+
+    write_dataset(tmp_path / "dates", DATES_GOLD)
+    cli = Cli(tmp_path / "x.db")
+    ok = cli("eval", "dates", "--data", str(tmp_path / "dates"),
+             "--floor", "systems.sitrep.accuracy=0.4")
+    assert ok.exit_code == 0
+    below = cli("eval", "dates", "--data", str(tmp_path / "dates"),
+                "--floor", "systems.sitrep.accuracy=0.99", ok=False)
+    assert below.exit_code == 1 and "below floor" in below.stderr
+    missing = cli("eval", "dates", "--data", str(tmp_path / "dates"),
+                  "--floor", "sitrep.accuracy=0.1", ok=False)
+    assert missing.exit_code == 1 and "not in the report" in missing.stderr
