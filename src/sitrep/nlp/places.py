@@ -1,7 +1,7 @@
 """Places: find place names in a document and resolve each to a gazetteer entry.
 
-Recognition does not trust entity labels alone (the small English model labels "Tal Afar" a
-PERSON): every proper-noun run and every GPE/LOC/FAC/ORG/PERSON/NORP entity is matched against
+Recognition does not trust entity labels alone (the small English model labels some Arabic town
+names PERSON): every proper-noun run and every GPE/LOC/FAC/ORG/PERSON/NORP entity is matched against
 the gazetteer, longest name first. A match inside a GPE or LOC entity is a place; elsewhere it
 must earn it — a country, province or big city; a cue such as "in", "the town of"; or a place
 that agrees with the rest of the document. Demonyms ("the Syrian border") resolve to their
@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from ..ingest.outlets import find_outlet
 from ..lexicon import table
@@ -38,16 +39,21 @@ from .toponyms import fold
 
 # -- recognition --------------------------------------------------------------------------------
 # Entity labels whose spans are searched for place names (the model's labels are unreliable
-# for rare names: "Tal Afar" PERSON, "Rapides Parish" inside an ORG).
+# for rare names: Arabic town names as PERSON, "Rapides Parish" inside an ORG).
 SEARCHED_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"})
 # Labels that make a matched name a place without further evidence.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Lower-case words allowed inside a proper-noun run ("Isle of Man", "Jisr al-Shughur").
 RUN_CONNECTORS = frozenset({"of", "de", "del", "al", "el", "ad", "as", "ash", "an", "ar", "az",
                             "-", "and", "la", "le", "du", "des", "upon", "on"})
+# Words a place name does not start with ("El Fasher", "Al Anbar", "La Paz" do start with their
+# article, capitalized).
+NOT_FIRST_WORDS = frozenset({"of", "and", "-", "upon", "on", "the"})
+# Words in capitals at least this long are searched like proper nouns.
+MIN_CAPITALS_WORD = 4
 # Longest place name tried, in tokens ("Bosnia and Herzegovina", "Ain al - Asad air base").
 MAX_NAME_TOKENS = 7
-# Nouns that, with "of", announce a place: "the town of Tal Afar", "the province of Idlib".
+# Nouns that, with "of", announce a place: "the town of Sinjar", "the province of Idlib".
 PLACE_NOUNS = frozenset({"town", "city", "village", "province", "district", "region", "area",
                          "capital", "governorate", "state", "county", "country", "suburb",
                          "neighbourhood", "neighborhood", "camp", "outskirts", "port",
@@ -75,22 +81,37 @@ ALTERNATE_PENALTY = 0.15  # matched an alternate name, not GeoNames' main name
 LOOSE_PENALTY = 0.35  # matched only on the transliteration-tolerant key
 QUALIFIER_BONUS = 3.0  # "Gainesville, Ga.": inside the named state
 COUNTRY_WEIGHT = 1.2  # × share of the document's other places in the candidate's country
-ADMIN1_WEIGHT = 1.0  # × share in the candidate's province / state
+NEIGHBOUR_WEIGHT = 0.6  # × share in the countries bordering the candidate's (Gaza by Israel)
+ADMIN1_WEIGHT = 1.4  # × share in the candidate's province / state
 NEAR_WEIGHT = 0.6  # a resolved place of the document lies within NEAR_KM
 NEAR_KM = 150.0
 # Rounds of re-scoring with the other names' votes.
 CONTEXT_ROUNDS = 3
 # Softmax temperature turning a name's candidate scores into the probabilities it votes with.
-VOTE_TEMPERATURE = 0.25
+VOTE_TEMPERATURE = 0.15
 # A name's best candidate at this probability counts as resolved for the distance cue.
 CONFIDENT = 0.6
 # An area named like a town inside it loses this much (see _shadowed_areas).
 SHADOWED_AREA_PENALTY = 0.6
+# …when the town (named exactly so) holds at least this share of a province's people
+# (Alexandria, Baghdad; not Maryland City in Maryland).
+SHADOWING_TOWN_SHARE = 0.2
+# …and a town loses it when a same-named area of its country is this many times bigger.
+DWARFING_AREA_FACTOR = 20
 # A mention with no place label is kept only if its place is at least this big, is a
 # country/province, or the document backs it (cue, province or nearby place).
 WEAK_MIN_POPULATION = 200_000
 # Weak mentions backed by the document must be in a country holding this share of it.
 WEAK_COUNTRY_SHARE = 0.25
+# The model's LOC (mountains, seas, regions) resolved to a town smaller than this is the
+# gazetteer lacking the feature ("Pacific" → Pacific, Missouri): the mention stays unresolved.
+LOC_TOWN_MIN_POPULATION = 50_000
+# Feature codes of seas, lakes, islands, mountains and regions (GeoNames H, L, T classes).
+NATURAL_FEATURE_CODES = frozenset({"OCN", "SEA", "GULF", "LK", "ISL", "MTS", "PEN", "RGN",
+                                   "CONT"})
+LOC_FEATURE_BONUS = 0.8
+# "the Mopti region", "Idlib province": the word after the name asks for an area.
+AREA_WORD_BONUS = 0.8
 # How many candidates a PlaceRef keeps.
 KEPT_CANDIDATES = 5
 PRECISION_OF_CODE: dict[str, WherePrecision] = {
@@ -145,7 +166,10 @@ def resolve_places(doc: Doc, gazetteer: Gazetteer, *,
     _attach_qualifiers(doc, gazetteer, mentions)
     mentions = [m for m in mentions if not _is_person_or_word(doc, m, mentions)]
     _disambiguate(doc, mentions)
-    return tuple(ref for m in mentions if (ref := _place_ref(doc, m)) is not None)
+    accepted = {_surface(doc, m) for m in mentions if m.chosen is not None
+                and _accepted(doc, m)}
+    return tuple(ref for m in mentions
+                 if (ref := _place_ref(doc, m, _surface(doc, m) in accepted)) is not None)
 
 
 # -- finding mentions ---------------------------------------------------------------------------
@@ -176,17 +200,19 @@ def _regions(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _is_proper(token: Token) -> bool:
-    return token.pos_ == "PROPN" or (token.tag_ in ("NNP", "NNPS") and token.text[:1].isupper())
+    """A proper noun, or a word in capitals (datelines: "OUAGADOUGOU —" is tagged a noun)."""
+    return (token.pos_ == "PROPN" or (token.tag_ in ("NNP", "NNPS") and token.text[:1].isupper())
+            or (len(token.text) >= MIN_CAPITALS_WORD and token.is_upper and token.is_alpha))
 
 
 def _find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     mentions = _gazetteer_mentions(doc, gazetteer)
     covered = {i for m in mentions for i in range(m.start, m.end)}
     for ent in doc.ents:
-        if ent.label_ in PLACE_LABELS and not covered.intersection(range(ent.start, ent.end)):
-            if fold(ent.text) not in _cues().get("not-place", ()):
-                mentions.append(Mention(ent.start, ent.end, (), ent.label_, True,
-                                        rule="ner-unresolved"))
+        if (ent.label_ in PLACE_LABELS and not covered.intersection(range(ent.start, ent.end))
+                and not _not_place(ent.text) and not any(ch.isdigit() for ch in ent.text)):
+            mentions.append(Mention(ent.start, ent.end, (), ent.label_, True,
+                                    rule="ner-unresolved"))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -223,21 +249,35 @@ def _longest_match(doc: Doc, gazetteer: Gazetteer, i: int, end: int,
     """The longest name starting at token ``i`` (an abbreviation such as "W.Va." only when
     the model labels exactly it a GPE)."""
     first = doc[i]
-    if first.lower_ in RUN_CONNECTORS or not first.text[:1].isupper():
-        return None
+    if first.lower_ in NOT_FIRST_WORDS or not first.text[:1].isupper():
+        return None  # "the El Fasher …" is matched from "El"
     for j in range(min(end, i + MAX_NAME_TOKENS), i, -1):
         last = doc[j - 1]
-        if last.lower_ in RUN_CONNECTORS or last.is_punct and last.text != ".":
+        if last.lower_ in RUN_CONNECTORS or (last.is_punct and last.text != "."):
             continue
         text = doc[i:j].text
-        if fold(text) in _cues().get("not-place", ()):
+        if _not_place(text):
             continue
-        abbreviation_ok = (i, j) in gpe
-        matches = tuple(m for m in gazetteer.lookup(text)
-                        if m.kind != "qualifier" or abbreviation_ok)
+        found = gazetteer.lookup(text)
+        if (i, j) in gpe and _abbreviation(text) and any(m.kind == "qualifier" for m in found):
+            matches = tuple(m for m in found if m.kind == "qualifier")  # "Pa.", "W.Va."
+        else:
+            matches = tuple(m for m in found if m.kind != "qualifier")
         if matches and not _only_loose_short(text, matches):
             return j, matches
     return None
+
+
+def _not_place(text: str) -> bool:
+    """A word of the not-place list (compared in lower case, a final period dropped: "St." is
+    listed as "st", while "U.S." stays "u.s")."""
+    return text.lower().rstrip(".") in _cues().get("not-place", ())
+
+
+def _abbreviation(text: str) -> bool:
+    """"Pa.", "W.Va.", "NSW": written as an abbreviation."""
+    letters = text.replace(".", "").replace(" ", "")
+    return text.endswith(".") or (letters.isupper() and len(letters) <= 3)
 
 
 def _only_loose_short(text: str, matches: tuple[Match, ...]) -> bool:
@@ -260,17 +300,21 @@ def _label(doc: Doc, start: int, end: int) -> tuple[str, bool]:
 def _demonym(doc: Doc, gazetteer: Gazetteer, i: int, end: int) -> Mention | None:
     """"Syrian", "Sri Lankan", "Palestinians" → the country, as a mention."""
     for j in range(min(end, i + 3), i, -1):
+        if not all(t.text[:1].isupper() for t in doc[i:j]):
+            continue  # "Republic of", "Korea, Republic of": not a demonym
+        label, whole = _label(doc, i, j)
+        if j < len(doc) and _is_proper(doc[j]) and not (label == "NORP" and whole):
+            continue  # "Indian Orchard", "American Red Cross": part of another name
         text = doc[i:j].text
         code = country_of(text)
         if code is None and text.endswith("s") and len(text) > 4:
             code = country_of(text[:-1])
-        if code is None or fold(text) in _cues().get("not-place", ()):
+        if code is None or _not_place(text):
             continue
         place = gazetteer.country(code)
         if place is None:
             return None
         name = place.name
-        label, whole = _label(doc, i, j)
         match = Match(place, "alternate", False)
         demonym = fold(text) != fold(name) and not gazetteer.lookup(text)
         return Mention(i, j, (match,), label, whole, rule="demonym" if demonym else "country",
@@ -286,6 +330,8 @@ def _attach_qualifiers(doc: Doc, gazetteer: Gazetteer, mentions: list[Mention]) 
         comma = m.end
         if not m.matches or comma + 1 >= len(doc) or doc[comma].text != ",":
             continue
+        if any(_is_area(x.place) for x in m.matches):
+            continue  # "Spain, Italy and …", "Georgia, Russia": a list, not "Town, State"
         nxt = by_start.get(comma + 1)
         if nxt is not None:
             shadowed = _shadowed_areas(nxt.matches)
@@ -353,12 +399,15 @@ def _entity_of(doc: Doc, token: int) -> SpacySpan:
 
 
 def _person_words(doc: Doc) -> frozenset[str]:
-    """Words of the document's multi-word PERSON names ("Andrew Jackson" → Jackson)."""
-    words = set()
+    """Words of the document's multi-word PERSON names ("Andrew Jackson" → Jackson), less the
+    words the model also labels a place somewhere in the document."""
+    people, places = set(), set()
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
-            words.update(t.text for t in ent if t.text[:1].isupper())
-    return frozenset(words)
+            people.update(t.text for t in ent if t.text[:1].isupper())
+        elif ent.label_ in PLACE_LABELS:
+            places.update(t.text for t in ent)
+    return frozenset(people - places)
 
 
 # -- disambiguation -----------------------------------------------------------------------------
@@ -380,8 +429,11 @@ def _disambiguate(doc: Doc, mentions: list[Mention]) -> None:
     (each other name votes for countries and provinces with its candidates' probabilities)."""
     base: dict[int, dict[str, float]] = {}
     for m in mentions:
-        shadowed = _shadowed_areas(m.matches)
-        base[id(m)] = {x.place.id: _prior(x) + _qualified(x, m)
+        shadowed = _shadowed_areas(m.matches) | _dwarfed_towns(m.matches)
+        area_word = m.end < len(doc) and doc[m.end].lower_ in AREA_WORDS  # "Mopti region"
+        base[id(m)] = {x.place.id: _prior(x) + _qualified(x, m) + _label_fit(x.place, m)
+                       + (AREA_WORD_BONUS if area_word and x.place.feature_class == "A"
+                          and x.place.feature_code not in COUNTRY_CODES else 0.0)
                        - (SHADOWED_AREA_PENALTY if x.place.id in shadowed else 0.0)
                        for x in m.matches}
         m.scores = dict(base[id(m)])
@@ -398,21 +450,55 @@ def _disambiguate(doc: Doc, mentions: list[Mention]) -> None:
                             for x in m.matches}
     for m in mentions:
         m.chosen = _argmax(m)
+        if m.qualifier is not None and m.chosen is not None and not _inside(
+                m.chosen.place, m.qualifier):
+            # "Stroud, Ontario" with no Stroud in Ontario: Ontario is what is known.
+            m.chosen = Match(m.qualifier, "qualifier", False)
+            m.matches = (m.chosen, *m.matches)
+            m.scores[m.qualifier.id] = max(m.scores.values()) + QUALIFIER_BONUS
+            m.rule = "qualifier-area"
     _one_sense_per_name(groups)
+
+
+def _dwarfed_towns(matches: tuple[Match, ...]) -> set[str]:
+    """Small towns named like a country or province of their own country ("Kansas", a village
+    in Oklahoma; "Montana City"): a bare name means the big area."""
+    areas = [x.place for x in matches if _is_area(x.place)]
+    dwarfed = set()
+    for x in matches:
+        place = x.place
+        if place.feature_class == "P" and any(
+                a.country == place.country
+                and a.population >= DWARFING_AREA_FACTOR * max(place.population, 1)
+                for a in areas):
+            dwarfed.add(place.id)
+    return dwarfed
 
 
 def _shadowed_areas(matches: tuple[Match, ...]) -> set[str]:
     """Areas named like a town inside them ("Alexandria" governorate, "Mosul" district):
     a bare name means the town."""
-    towns = [x for x in matches if x.place.feature_class == "P"]
+    towns = [x for x in matches
+             if x.place.feature_class == "P" and x.kind == "name" and not x.loose]
     shadowed = set()
     for x in matches:
         code = x.place.feature_code
-        if code == "ADM1" and any(t.place.admin1 == x.place.admin1 for t in towns):
-            shadowed.add(x.place.id)
-        elif code == "ADM2" and x.admin2 and any(t.admin2 == x.admin2 for t in towns):
+        big = [t for t in towns
+               if t.place.population >= SHADOWING_TOWN_SHARE * x.place.population]
+        province = code == "ADM1" and any(t.place.admin1 == x.place.admin1 for t in big)
+        district = code == "ADM2" and any(x.admin2 and t.admin2 == x.admin2 for t in towns)
+        if province or district:
             shadowed.add(x.place.id)
     return shadowed
+
+
+def _label_fit(place: Place, m: Mention) -> float:
+    """The model's LOC (seas, mountains, regions) fits a natural feature or region better than
+    a province or town of the same name ("Red Sea" the sea, not Sudan's Red Sea state)."""
+    if m.label == "LOC" and place.feature_class in ("H", "L", "T", "S", "O", "G", "I", "P") \
+            and (place.feature_code or "") in NATURAL_FEATURE_CODES:
+        return LOC_FEATURE_BONUS
+    return 0.0
 
 
 def _qualified(match: Match, m: Mention) -> float:
@@ -507,12 +593,31 @@ def _context(place: Place, votes: _Votes, near: list[Place]) -> float:
     score = 0.0
     if place.country:
         score += COUNTRY_WEIGHT * votes.countries[place.country] / votes.total
+        neighbours = sum(votes.countries[n] for n in _neighbours().get(place.country, ()))
+        score += NEIGHBOUR_WEIGHT * min(1.0, neighbours / votes.total)
     if place.admin1 and place.feature_code not in COUNTRY_CODES:
         score += ADMIN1_WEIGHT * votes.admin1s[place.admin1] / votes.total
     if not _is_area(place) and any(
             other.id != place.id and _km(place, other) < NEAR_KM for other in near):
         score += NEAR_WEIGHT
     return score
+
+
+@cache
+def _neighbours() -> dict[str, frozenset[str]]:
+    """Country → the countries it borders (countryinfo, ISO alpha-3 turned alpha-2)."""
+    from countryinfo import CountryInfo
+
+    infos = [i for i in CountryInfo.all().values() if (i.get("ISO") or {}).get("alpha2")]
+    alpha2 = {i["ISO"]["alpha3"]: i["ISO"]["alpha2"] for i in infos if i["ISO"].get("alpha3")}
+    out: dict[str, set[str]] = defaultdict(set)
+    for info in infos:
+        code = info["ISO"]["alpha2"]
+        for border in info.get("borders") or ():
+            if border in alpha2:
+                out[code].add(alpha2[border])
+                out[alpha2[border]].add(code)
+    return {code: frozenset(ns) for code, ns in out.items()}
 
 
 def _one_sense_per_name(groups: dict[str, list[Mention]]) -> None:
@@ -556,6 +661,8 @@ def _accepted(doc: Doc, m: Mention) -> bool:
         return True
     if m.demonym or m.label == "NORP":
         return m.demonym or m.chosen.place.feature_code in COUNTRY_CODES
+    if not m.whole and m.label in ("GPE", "LOC", "FAC") and _in_feature_name(doc, m):
+        return False
     place = m.chosen.place
     code = place.feature_code or ""
     if code in COUNTRY_CODES or code in ("ADM1", "CONT") or place.id.startswith("extra:"):
@@ -567,7 +674,14 @@ def _accepted(doc: Doc, m: Mention) -> bool:
     backed = m.scores[place.id] - _prior(m.chosen) >= COUNTRY_WEIGHT * WEAK_COUNTRY_SHARE
     if place.population >= WEAK_MIN_POPULATION:
         return m.whole or backed
-    return m.whole and (_cued(doc, m) or backed and m.label not in ("ORG",))
+    return m.whole and (_cued(doc, m) or backed or _role(doc, m)[1])
+
+
+def _in_feature_name(doc: Doc, m: Mention) -> bool:
+    """"Lake Titicaca", "Swat Valley": the entity around the match names a feature."""
+    ent = _entity_of(doc, m.start)
+    words = _cues().get("feature-word", frozenset())
+    return any(t.lower_ in words for t in ent if not m.start <= t.i < m.end)
 
 
 def _cued(doc: Doc, m: Mention) -> bool:
@@ -578,12 +692,20 @@ def _cued(doc: Doc, m: Mention) -> bool:
     return head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS
 
 
-def _place_ref(doc: Doc, m: Mention) -> PlaceRef | None:
-    if not _accepted(doc, m):
+def _place_ref(doc: Doc, m: Mention, name_accepted: bool) -> PlaceRef | None:
+    """The PlaceRef of an accepted mention; a mention of a name accepted elsewhere in the
+    document is accepted too ("to Djibo" makes the later bare "Djibo" a place)."""
+    if not _accepted(doc, m) and not (name_accepted and m.whole and m.chosen is not None):
         return None
     span = doc[m.start:m.end]
     role, relation = _role(doc, m)
     place = m.chosen.place if m.chosen else None
+    if (place is not None and m.label == "LOC" and place.feature_class == "P"
+            and place.population < LOC_TOWN_MIN_POPULATION and m.qualifier is None):
+        place = None  # a natural feature or region that the gazetteer lacks, not a village
+    if (not m.whole and m.label in ("ORG", "FAC") and role == "location"
+            and not (place is not None and place.id.startswith("extra:"))):
+        role = "relation"  # "Rapides Parish Fire District", "Baghdad airport": in a name
     ranked = sorted(m.matches, key=lambda x: -m.scores[x.place.id])[:KEPT_CANDIDATES]
     candidates = tuple(PlaceCandidate(x.place, round(m.scores[x.place.id], 3)) for x in ranked)
     rule = m.rule

@@ -3,12 +3,12 @@
 Two keys per name:
 
 * ``fold``  — case, accents, apostrophes (' ’ ‘ ʿ ʾ …), dots and hyphens folded away, one space
-  between words, a leading "the" dropped, "saint"/"mount"/"fort" spelled one way, and the
+  between words, "the" dropped, "saint"/"mount"/"fort" spelled one way, and the
   letters of an initialism joined ("U. S." = "U.S." = "US" → "us").
 * ``loose`` — ``fold`` plus the usual differences between romanizations of the same Arabic,
   Persian, Kurdish or Pashto name: the article (al-/el-/ar-/as-/ash-/ad-…) dropped at the start
   and spelled "al" inside, doubled letters single, ou/oo → u, ee → i, q → k, ph → f, dh → d,
-  kh → k, and a final -ah/-eh → -a/-e. "Tal Afar" and "Tall ‘Afar" share a loose key, as do
+  kh → k, and a final -ah/-eh → -a/-e. "Tal Abyad" and "Tall Abyaḑ" share a loose key, as do
   "Jisr al-Shughur" and "Jisr ash Shughur", "Raqqa" and "Ar Raqqah".
 
 A match on ``fold`` is worth more than one on ``loose`` (see places.py).
@@ -23,7 +23,7 @@ from functools import lru_cache
 from unidecode import unidecode
 
 # Apostrophe-like marks, removed outright: they stand for an ayn or hamza, or an elision,
-# and romanizations disagree on whether they are there at all ("Tall ‘Afar", "Tal Afar").
+# and romanizations disagree on whether they are there at all ("Ma‘arrat", "Maarrat").
 APOSTROPHES = "'’‘ʿʾ`´ʻʼ′ʹ"
 _DROP = str.maketrans("", "", APOSTROPHES)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -36,7 +36,7 @@ ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "an", "
 # too many English phrases ("As Syria…") to be dropped there.
 LEADING_ARTICLES = frozenset({"al", "el", "ar", "ash", "ad", "adh", "az", "ath"})
 # Whole words romanized several ways: ʿayn "spring" (Ain al-Asad, ‘Ayn al Asad, Ein …) and tall
-# "mound" (Tal Afar, Tall ‘Afar, Tel Abyad).
+# "mound" (Tal Abyad, Tall Abyaḑ, Tel Abyad).
 LOOSE_WORDS = {"ayn": "ain", "ein": "ain", "tel": "tal", "tell": "tal", "jebel": "jabal"}
 # (pattern, replacement) applied in order to each word of a loose key.
 LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -59,8 +59,8 @@ def fold(name: str) -> str:
     text = unidecode(text).lower().replace("&", " and ").replace(".", " . ")
     words = [w for w in _NON_ALNUM.split(text) if w]
     words = _join_initials(words)
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
+    if len(words) > 1:  # "the Netherlands", "Democratic Republic of the Congo"
+        words = [w for w in words if w != "the"] or words
     return " ".join(WORD_FORMS.get(w, w) for w in words)
 
 
