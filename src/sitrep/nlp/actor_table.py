@@ -25,7 +25,10 @@ class ActorTable:
     sensitive: dict[tuple[str, ...], str]  # token texts → actor id
     # folded token texts → (actor id, which tokens must be capitalized in the text)
     insensitive: dict[tuple[str, ...], tuple[str, tuple[bool, ...]]]
-    longest: int
+    # first token (as written / folded) → alias lengths in tokens, longest first: only
+    # these lengths are tried at a token, so matching costs one lookup for most tokens.
+    lengths: dict[str, tuple[int, ...]]
+    folded_lengths: dict[str, tuple[int, ...]]
 
 
 @cache
@@ -67,8 +70,14 @@ def actor_table() -> ActorTable:
                 else:
                     capitals = tuple(t[:1].isupper() for t in tokens)
                     insensitive.setdefault(tuple(fold(t) for t in tokens), (actor_id, capitals))
-    longest = max(len(k) for k in (*sensitive, *insensitive))
-    return ActorTable(actors, sensitive, insensitive, longest)
+    return ActorTable(actors, sensitive, insensitive, _lengths(sensitive), _lengths(insensitive))
+
+
+def _lengths(keys) -> dict[str, tuple[int, ...]]:
+    by_first: dict[str, set[int]] = defaultdict(set)
+    for key in keys:
+        by_first[key[0]].add(len(key))
+    return {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
 
 
 @cache
@@ -93,7 +102,12 @@ def noun_category(words: str, *categories: str) -> str | None:
 def match_table(doc: Doc, start: int) -> tuple[int, str] | None:
     """(end token, actor id) of the longest table alias starting at token ``start``."""
     t = actor_table()
-    for n in range(min(t.longest, len(doc) - start), 0, -1):
+    first = doc[start].text
+    lengths = sorted({*t.lengths.get(first, ()), *t.folded_lengths.get(fold(first), ())},
+                     reverse=True)
+    for n in lengths:
+        if start + n > len(doc):
+            continue
         words = tuple(tok.text for tok in doc[start:start + n])
         if words in t.sensitive:
             return start + n, t.sensitive[words]

@@ -11,7 +11,7 @@ import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..lexicon import table
 
@@ -25,12 +25,23 @@ class Country:
     population: int
 
 
+_APOSTROPHES = re.compile(r"[’‘`ʼʻ´]")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower case, no accents, one kind of apostrophe and space: the form lookups use."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’‘`ʼʻ´]", "'", text.lower())
-    return re.sub(r"\s+", " ", text).strip()
+    """Lower case, no accents, one kind of apostrophe and space: the form lookups use.
+
+    Cached: it runs on every token of every document, and tokens repeat.
+    """
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        text = _APOSTROPHES.sub("'", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 @cache
