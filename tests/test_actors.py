@@ -111,3 +111,19 @@ def test_unknown_organisations_are_kept(analysed):
     assert all(a["mentions"] >= 1 and a["documents"] >= 1 for a in actors)
     ids = [a["id"] for a in actors]
     assert len(ids) == len(set(ids))
+
+
+def test_country_words_with_force_nouns(analysed):
+    found = by_text(mentions(analysed, "coalition-strikes-roundup.txt"))
+    expected = {
+        "French fighter jets": "military:FR",
+        "U.S. planes": "military:US",
+        "Iraqi army": "military:IQ",
+        "Syrian government forces": "military:SY",
+        "Ukrainian police": "police:UA",
+    }
+    for text, actor_id in expected.items():
+        assert found[text]["actor"]["id"] == actor_id, text
+        assert found[text]["actor"]["type"] == "state forces"
+    assert found["Kurdish Peshmerga fighters"]["actor"]["id"] == "peshmerga"
+    assert found["Islamic State militants"]["actor"]["id"] == "islamic-state"

@@ -49,7 +49,7 @@ def extract_html(content: bytes, url: str | None) -> HtmlExtract:
     )
     if result is None or not (result.text or "").strip():
         raise ExtractionError("no main text found in the page")
-    meta = page_metadata(tree, url, DATE_PARAMS)
+    meta = page_metadata(tree, url, DATE_PARAMS, content)
     return HtmlExtract(
         text=paragraphs_from_lines(result.text),
         title=meta.title,
