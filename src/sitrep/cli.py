@@ -24,7 +24,6 @@ from rich.table import Table
 from .errors import SitrepError
 from .evaluate import TASKS, scorer
 from .ingest.batch import Progress, RunSummary, ingest_paths
-from .nlp.stage import StageProgress, StageSummary, run_analysis
 from .records import Rejection
 from .settings import Settings, load_settings
 from .store import Store, open_store
@@ -67,7 +66,9 @@ def _print_json(value: Any) -> None:
 
 
 # -- ingest / analyze --------------------------------------------------------------------------
-class _RichProgress(Progress, StageProgress):
+class _RichProgress(Progress):
+    """Progress of ingest (files) and of the analysis stage (documents), on stderr."""
+
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.bar = RichProgress(
@@ -105,12 +106,21 @@ class _RichProgress(Progress, StageProgress):
 
 def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> None:
     progress = _RichProgress(quiet or as_json)
-    stage: StageSummary | None = None
+    stage = None
     try:
         with _store() as store, progress.bar:
             summary = ingest_paths(paths, store, State.settings, command=command,
                                    progress=progress)
             if command == "analyze":
+                # The language pipeline (spaCy) is imported only when it runs: listing
+                # commands stay fast.
+                from .nlp.gazetteer import index_path
+                from .nlp.stage import run_analysis
+
+                if not index_path(State.settings.cache_dir).exists() and not (quiet or as_json):
+                    progress.bar.console.print(
+                        "building the offline gazetteer index once, in "
+                        f"{State.settings.cache_dir} (about a minute)…", highlight=False)
                 stage = run_analysis(store, State.settings, run_id=summary.run_id,
                                      progress=progress)
     except SitrepError as exc:
