@@ -153,3 +153,15 @@ def with_progress(
         yield done, entry
         if progress is not None:
             progress(done, total)
+
+
+def pages(dataset: Dataset, entries: tuple[Entry, ...], progress: Progress | None,
+          missing: list[str]) -> Iterator[tuple[Entry, bytes]]:
+    """(entry, html) for each entry whose page file exists, with progress; the file names of
+    missing pages are appended to ``missing`` (reported, not scored)."""
+    for _, entry in with_progress(entries, progress):
+        html = dataset.page(entry)
+        if html is None:
+            missing.append(entry.file)
+            continue
+        yield entry, html

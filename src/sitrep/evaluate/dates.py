@@ -34,7 +34,7 @@ from ..errors import SitrepError
 from ..ingest.process import process
 from ..records import RawDocument
 from ..settings import Limits
-from .datasets import Progress, load_dataset, with_progress
+from .datasets import Progress, load_dataset, pages
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "dates"
@@ -114,11 +114,7 @@ def run(
     tallies = {s.name: _Tally() for s in systems}
     per_page: list[dict[str, Any]] = []
     missing: list[str] = []
-    for _, entry in with_progress(entries, progress):
-        html = dataset.page(entry)
-        if html is None:
-            missing.append(entry.file)
-            continue
+    for entry, html in pages(dataset, entries, progress, missing):
         gold = entry.gold["date"]
         row: dict[str, Any] = {"url": entry.url, "file": entry.file, "gold": gold}
         for system in systems:

@@ -39,7 +39,7 @@ from ..errors import SitrepError
 from ..ingest.process import process
 from ..records import RawDocument
 from ..settings import Limits
-from .datasets import Entry, Progress, load_dataset, with_progress
+from .datasets import Entry, Progress, load_dataset, pages
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "extraction"
@@ -165,11 +165,7 @@ def run(
     tallies = {s.name: _Tally(Counts(), Counts()) for s in systems}
     per_page: list[dict[str, Any]] = []
     missing: list[str] = []
-    for _, entry in with_progress(entries, progress):
-        html = dataset.page(entry)
-        if html is None:
-            missing.append(entry.file)
-            continue
+    for entry, html in pages(dataset, entries, progress, missing):
         per_page.append(_score_entry(entry, html, systems, clock, tallies))
     return {
         "task": TASK,
