@@ -43,6 +43,13 @@ eval: $(VENV)/.base
 		--floor geocoding.recognized.acc161=0.85 --floor recognition.overlap.f1=0.78
 	$(SITREP) eval geoparsing --data $(DEV)/geoparsing/GeoVirus.xml \
 		--floor geocoding.recognized.acc161=0.80 --floor recognition.overlap.f1=0.86
+	$(SITREP) eval factuality --data $(DEV)/event_factuality \
+		--floor corpora.uw.systems.sitrep.pearson=0.68 \
+		--floor corpora.uw.systems.sitrep.macro_f1=0.62 \
+		--floor corpora.meantime.systems.sitrep.pearson=0.62 \
+		--floor corpora.uds_ih2.systems.sitrep.pearson=0.37
+	$(SITREP) eval event-types --data $(DEV)/case2021_task2 \
+		--floor systems.sitrep.acled.macro_f1=0.79 --floor systems.sitrep.acled.micro_f1=0.75
 
 bench: $(VENV)/.base
 	$(PY) bench/bench_clean.py

@@ -55,9 +55,12 @@ def test_export_jsonl_csv_parquet_hold_the_same_documents(loaded, tmp_path):
 
 
 def test_export_of_unbuilt_records_is_a_clear_error(loaded, tmp_path):
-    result = loaded("export", "--what", "events", "-o", str(tmp_path / "e.csv"), ok=False)
-    assert result.exit_code == 1 and "events" in result.stderr
-    assert not (tmp_path / "e.csv").exists()
+    result = loaded("export", "--what", "claims", "-o", str(tmp_path / "c.csv"), ok=False)
+    assert result.exit_code == 1 and "claims" in result.stderr
+    assert not (tmp_path / "c.csv").exists()
+    located = loaded("export", "--what", "documents", "--format", "geojson", "-o",
+                     str(tmp_path / "d.geojson"), ok=False)
+    assert located.exit_code == 1 and "events" in located.stderr
 
 
 def test_bad_options_are_rejected(loaded, tmp_path):

@@ -27,6 +27,7 @@ from .ingest.batch import Progress, RunSummary, ingest_paths
 from .records import Rejection
 from .settings import Settings, load_settings
 from .store import Store, open_store
+from .store.events import event_rows
 from .store.export import export as export_records
 from .store.mentions import actor_table, document_mentions, place_table
 
@@ -225,8 +226,9 @@ def _print_mentions(found: dict[str, Any]) -> None:
     times = [f"{t['span']['text']} → {t['value'] or '?'}" for t in found["times"]]
     figures = [f["span"]["text"] + (f" ({f['unit']})" if f["unit"] else "")
                for f in found["figures"]]
+    events = [f"{e['sub_event_type']} ({e['modality']})" for e in found["events"]]
     for label, items in (("actors", actors.values()), ("places", places.values()),
-                         ("times", times), ("figures", figures)):
+                         ("times", times), ("figures", figures), ("events", events)):
         out.print(f"[bold]{label:>20}[/] {escape('; '.join(items)) or '—'}", highlight=False)
 
 
@@ -260,6 +262,47 @@ def runs_cmd(as_json: JsonOption = False) -> None:
     for r in rows:
         table.add_row(str(r["id"]), r["command"], r["started_at"], r["status"], str(r["files"]),
                       str(r["documents_new"]), str(r["documents_seen"]), str(r["rejected"]))
+    out.print(table)
+
+
+@app.command("events")
+def events_cmd(
+    as_json: JsonOption = False,
+    event_type: Annotated[str | None, typer.Option(
+        "--type", help="ACLED event type or sub-event type, e.g. Battles, 'Air/drone strike'.")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. ML.")] = None,
+    since: Annotated[str | None, typer.Option(help="Events ending on or after YYYY-MM-DD.")
+                     ] = None,
+    until: Annotated[str | None, typer.Option(help="Events starting on or before YYYY-MM-DD.")
+                     ] = None,
+    modality: Annotated[str | None, typer.Option(
+        help="asserted | reported | claimed | denied | hypothetical | threatened/planned | "
+             "negated")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List event reports (each: what, who, where, when, how many killed, how sure)."""
+    with _store(readonly=True) as store:
+        rows = list(event_rows(store, event_type=event_type, country=country, since=since,
+                               until=until, modality=modality, limit=limit))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} event report(s)", title_justify="left", expand=True)
+    for col, kw in (("date", {"no_wrap": True}), ("type", {"ratio": 2}),
+                    ("actors", {"ratio": 2}), ("where", {"ratio": 1}),
+                    ("killed", {"justify": "right"}), ("modality", {})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for e in rows:
+        d = e["date"]
+        when = d["start"] if d["start"] == d["end"] else f"{d['start']}…{d['end']}"
+        f = e["fatalities"]
+        killed = "—" if f["best"] is None else (
+            str(f["best"]) if f["low"] == f["high"] else f"{f['best']} ({f['low']}–{f['high']})")
+        actors = " vs ".join(a["name"] for a in (e["actor1"], e["actor2"]) if a) or "—"
+        table.add_row(when or "—", f"{e['event_type']} / {e['sub_event_type']}", actors,
+                      (e["location"] or {}).get("name") or "—", killed,
+                      e["modality"] + ("" if e["happened"] else " ✗"))
     out.print(table)
 
 
@@ -329,6 +372,9 @@ def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="jsonl | csv | geojson | parquet")] = "jsonl",
     what: Annotated[str, typer.Option(help="documents | events | claims")] = "documents",
+    all_modalities: Annotated[bool, typer.Option(
+        "--all", help="Events: also those that did not happen (denied, threatened, …).")
+    ] = False,
 ) -> None:
     """Write records to a file (written to a temporary name, then moved into place)."""
     if fmt not in ("jsonl", "csv", "geojson", "parquet"):
@@ -339,7 +385,8 @@ def export_cmd(
         raise typer.Exit(2)
     try:
         with _store(readonly=True) as store:
-            n = export_records(store, fmt, what, output)  # type: ignore[arg-type]
+            n = export_records(store, fmt, what, output,  # type: ignore[arg-type]
+                               all_modalities=all_modalities)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc

@@ -229,3 +229,59 @@ class Figure:
     unit: str | None  # killed, wounded, captured, displaced, arrested, abducted, missing…
     counted: str | None  # soldiers, civilians, people, fighters…
     rule: str = ""
+
+
+# -- events (issue 5): "this document says this happened" ----------------------------------------
+
+Modality = Literal["asserted", "reported", "claimed", "denied", "hypothetical",
+                   "threatened/planned", "negated"]
+# Only these count as having happened (in counts and exports); the rest are kept and shown.
+HAPPENED: tuple[str, ...] = ("asserted", "reported", "claimed")
+
+
+@dataclass(frozen=True)
+class FatalityFigure:
+    """A reported death toll, with who gives it."""
+
+    figure: Figure
+    claimant: str | None  # actor id of the source, None when the writer says it
+    party: bool  # the claimant takes part in the event (its figure is a claim)
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    best: int | None  # None: unknown (never 0 for unknown)
+    low: int | None
+    high: int | None
+    figures: tuple[FatalityFigure, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventReport:
+    """One happening as one document reports it; every field keeps its evidence span."""
+
+    id: str  # "<document id>:<ordinal>"
+    event_type: str  # ACLED event type
+    sub_event_type: str  # ACLED sub-event type
+    cameo: str | None
+    trigger: Span
+    actor1: ActorMention | None
+    actor2: ActorMention | None
+    associated: tuple[ActorMention, ...]
+    interaction: str | None  # ACLED interaction code, e.g. "12"
+    place: PlaceRef | None
+    geo_precision: int | None  # ACLED 1 (town) · 2 (near / part of region) · 3 (province, country)
+    place_from: str  # "clause" | "sentence" | "document" (the document's focus place)
+    date_start: str | None  # interval, ISO dates, inclusive
+    date_end: str | None
+    time_precision: int | None  # ACLED 1 (day) · 2 (week) · 3 (month or vaguer)
+    time: TimeRef | None
+    date_from: str  # "clause" | "sentence" | "report" (on or before a dated report) | "published"
+    fatalities: Fatalities
+    modality: Modality
+    modality_cue: Span | None
+    modality_source: ActorMention | None
+    hedged: bool
+    triggers: tuple[Span, ...] = ()  # every trigger merged into this report
+    score: float = 0.0
+    rule: str = ""

@@ -5,7 +5,8 @@ Each scorer module has ``TASK`` (its name), ``run(data, *, limit=None, progress=
 the same items in the same run; ``progress(done, total)`` is called after each gold item) and
 ``format_report(report) -> str`` (plain-text tables).
 
-Scorer modules are imported on demand: ``timex`` loads spaCy, which the others do not need.
+Scorer modules are imported on demand: the language tasks load spaCy, which the HTML ones do
+not need.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ..errors import EvaluationError
 
 # task name -> module inside sitrep.evaluate
 TASKS: dict[str, str] = {"extraction": "extraction", "dates": "dates", "timex": "timex",
-                         "geoparsing": "geoparsing"}
+                         "geoparsing": "geoparsing", "factuality": "factuality",
+                         "event-types": "event_types"}
 
 
 def scorer(task: str) -> ModuleType:

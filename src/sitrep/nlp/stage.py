@@ -40,9 +40,12 @@ def run_analysis(store: Store, settings: Settings, *, run_id: int | None = None,
     summary = StageSummary()
     sources: dict[str, str] = {}
 
+    texts: dict[str, str] = {}
+
     def documents():
         for doc in pending_documents(store, version):
             sources[doc.id] = doc.source
+            texts[doc.id] = doc.text
             yield doc
 
     pending = 0
@@ -50,7 +53,7 @@ def run_analysis(store: Store, settings: Settings, *, run_id: int | None = None,
     try:
         for result in analyze(documents(), settings.spacy_model):
             save_analysis(store, result.document_id, result.status, result.detail,
-                          result.found, version, run_id)
+                          result.found, version, run_id, texts.pop(result.document_id, ""))
             if result.status == "failed":
                 rejection = Rejection(sources.pop(result.document_id), "nlp", "error",
                                       result.detail or "failed", result.document_id)

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import SitrepError
+from .events import event_rows
 from .sqlite import Store
 
 ExportFormat = Literal["jsonl", "csv", "geojson", "parquet"]
@@ -40,20 +41,123 @@ def document_rows(store: Store) -> Iterator[dict[str, Any]]:
         yield doc.to_dict()
 
 
-def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path) -> int:
-    """Write every record of ``what`` to ``out``; returns how many were written."""
-    if what != "documents":
-        raise SitrepError(f"nothing to export as {what}: this version of sitrep does not "
-                          f"extract {what} yet (use --what documents)")
-    if fmt == "geojson":
-        raise SitrepError("GeoJSON needs located records (events); documents have no location")
-    rows = document_rows(store)
+def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
+           all_modalities: bool = False) -> int:
+    """Write every record of ``what`` to ``out``; returns how many were written.
+
+    Events: only those that happened (asserted, reported, claimed) unless ``all_modalities``.
+    """
+    if what == "claims":
+        raise SitrepError("nothing to export as claims: this version of sitrep does not "
+                          "extract claims yet (use --what documents or events)")
+    if what == "documents" and fmt == "geojson":
+        raise SitrepError("GeoJSON needs located records: use --what events")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
-    count = writer(rows, tmp)
+    if what == "events":
+        events = event_rows(store, happened_only=not all_modalities)
+        writer = {"jsonl": _jsonl, "csv": _events_csv, "parquet": _events_parquet,
+                  "geojson": _geojson}[fmt]
+        count = writer(events, tmp)
+    else:
+        writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
+        count = writer(document_rows(store), tmp)
     tmp.replace(out)  # never leave a half-written file under the real name
     return count
+
+
+# ACLED's column names where they exist, then sitrep's own.
+EVENT_COLUMNS = (
+    "event_id", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "inter2", "interaction", "country",
+    "iso", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
+    "fatalities", "fatalities_low", "fatalities_high", "modality", "hedged", "date_start",
+    "date_end", "cameo", "actor1_id", "actor2_id", "place_id", "document_id", "evidence",
+    "figures",
+)
+
+
+def acled_row(e: dict[str, Any]) -> dict[str, Any]:
+    """One event as a flat row with ACLED's column names (plus sitrep's own)."""
+    from ..nlp.countries import countries
+
+    loc = e["location"] or {}
+    iso = loc.get("country")
+    country = countries().get(iso) if iso else None
+    a1, a2 = e["actor1"] or {}, e["actor2"] or {}
+    date = e["date"]
+    return {
+        "event_id": e["id"], "event_date": date["end"], "year": (date["end"] or "")[:4] or None,
+        "time_precision": date["time_precision"], "event_type": e["event_type"],
+        "sub_event_type": e["sub_event_type"], "actor1": a1.get("name"),
+        "assoc_actor_1": "; ".join(e["associated"]), "inter1": a1.get("inter"),
+        "actor2": a2.get("name"), "inter2": a2.get("inter"), "interaction": e["interaction"],
+        "country": country.name if country else iso, "iso": iso, "admin1": loc.get("admin1"),
+        "location": loc.get("name"), "latitude": loc.get("latitude"),
+        "longitude": loc.get("longitude"), "geo_precision": e["geo_precision"],
+        "source": e["source"]["site"] or e["source"]["document"], "notes": e["notes"],
+        "fatalities": e["fatalities"]["best"], "fatalities_low": e["fatalities"]["low"],
+        "fatalities_high": e["fatalities"]["high"], "modality": e["modality"],
+        "hedged": e["hedged"], "date_start": date["start"], "date_end": date["end"],
+        "cameo": e["cameo"], "actor1_id": a1.get("id"), "actor2_id": a2.get("id"),
+        "place_id": loc.get("place_id"), "document_id": e["document_id"],
+        "evidence": json.dumps(e["evidence"], ensure_ascii=False),
+        "figures": json.dumps(e["fatalities"]["figures"], ensure_ascii=False),
+    }
+
+
+def _events_csv(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    n = 0
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS)
+        writer.writeheader()
+        for e in rows:
+            writer.writerow(acled_row(e))
+            n += 1
+    return n
+
+
+EVENT_SCHEMA = pa.schema([
+    (name, pa.int64() if name in ("time_precision", "inter1", "inter2", "geo_precision",
+                                   "fatalities", "fatalities_low", "fatalities_high")
+     else pa.float64() if name in ("latitude", "longitude")
+     else pa.bool_() if name == "hedged" else pa.string())
+    for name in EVENT_COLUMNS
+])
+
+
+def _events_parquet(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    n = 0
+    with pq.ParquetWriter(out, EVENT_SCHEMA, compression="zstd") as writer:
+        batch: list[dict[str, Any]] = []
+        for e in rows:
+            batch.append(acled_row(e))
+            if len(batch) >= PARQUET_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=EVENT_SCHEMA))
+                n += len(batch)
+                batch = []
+        if batch or n == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=EVENT_SCHEMA))
+            n += len(batch)
+    return n
+
+
+def _geojson(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    """RFC 7946 FeatureCollection; events without coordinates have a null geometry."""
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write('{"type": "FeatureCollection", "features": [\n')
+        for e in rows:
+            row = acled_row(e)
+            lat, lon = row["latitude"], row["longitude"]
+            geometry = ({"type": "Point", "coordinates": [lon, lat]}
+                        if lat is not None and lon is not None else None)
+            feature = {"type": "Feature", "id": row["event_id"], "geometry": geometry,
+                       "properties": row}
+            fh.write(("," if n else "") + json.dumps(feature, ensure_ascii=False) + "\n")
+            n += 1
+        fh.write("]}\n")
+    return n
 
 
 def _jsonl(rows: Iterable[dict[str, Any]], out: Path) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..records import Actor, Document, Place
+from .events import event_rows, save_events
 from .sqlite import DOC_COLUMNS, Store, now, row_to_document
 
 STAGE = "nlp"
@@ -38,8 +39,10 @@ def count_pending(store: Store, version: str) -> int:
 
 
 def save_analysis(store: Store, document_id: str, status: str, detail: str | None,
-                  found: dict[str, tuple[Any, ...]], version: str, run_id: int | None) -> None:
-    """Replace a document's mentions with ``found``. Call inside ``store.transaction()``."""
+                  found: dict[str, tuple[Any, ...]], version: str, run_id: int | None,
+                  text: str = "") -> None:
+    """Replace a document's mentions and events with ``found``. Call inside
+    ``store.transaction()``; ``text`` is the document's clean text (for event notes)."""
     c = store.conn
     for table in MENTION_TABLES:
         c.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
@@ -70,6 +73,7 @@ def save_analysis(store: Store, document_id: str, status: str, detail: str | Non
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (document_id, f.span.start, f.span.end, f.span.text, f.value, f.low, f.high,
                    f.qualifier, f.vague, f.unit, f.counted, f.rule))
+    save_events(store, document_id, text, found.get("events", ()))
     c.execute("INSERT INTO analyses(document_id, stage, version, status, detail, run_id, at) "
               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, stage) DO UPDATE SET "
               "version = excluded.version, status = excluded.status, detail = excluded.detail, "
@@ -139,7 +143,8 @@ def document_mentions(store: Store, document_id: str) -> dict[str, Any]:
                for r in c.execute("SELECT * FROM figures WHERE document_id = ? "
                                   "ORDER BY start_char", (document_id,))]
     return {"analysis": dict(analysis) if analysis else None, "actors": actors,
-            "places": places, "times": times, "figures": figures}
+            "places": places, "times": times, "figures": figures,
+            "events": list(event_rows(store, document_id=document_id))}
 
 
 def actor_table(store: Store) -> list[dict[str, Any]]:
