@@ -237,6 +237,11 @@ Modality = Literal["asserted", "reported", "claimed", "denied", "hypothetical",
                    "threatened/planned", "negated"]
 # Only these count as having happened (in counts and exports); the rest are kept and shown.
 HAPPENED: tuple[str, ...] = ("asserted", "reported", "claimed")
+# ACLED actor codes ("inter1", "inter2") by actor type; interactions pair them ("12").
+ACTOR_INTER: dict[str, int] = {
+    "state forces": 1, "rebel group": 2, "political militia": 3, "identity militia": 4,
+    "rioters": 5, "protesters": 6, "civilians": 7, "external/other forces": 8,
+}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Token
 
 from ..records import (
+    ACTOR_INTER,
+    HAPPENED,
     ActorMention,
     EventReport,
     FatalityFigure,
@@ -42,9 +44,6 @@ from .fatalities import counts_deaths, fatalities
 from .modality import modality_of
 from .registry import Context, annotator
 
-# ACLED actor codes ("inter") by actor type.
-INTER = {"state forces": 1, "rebel group": 2, "political militia": 3, "identity militia": 4,
-         "rioters": 5, "protesters": 6, "civilians": 7, "external/other forces": 8}
 # When triggers of one sentence are one happening, the report takes the type of the most
 # specific: the means (shelling, air strike) before the outcome (a killing), ACLED's practice.
 TYPE_PRIORITY = {"Explosions/Remote violence": 0, "Battles": 1, "Violence against civilians": 2,
@@ -298,8 +297,8 @@ class _Builder:
             geo = GEO_PRECISION.get(d.place.precision or "country", 3)
             if d.place_from == "document":
                 geo = max(geo, 2)
-        inter1 = INTER.get(d.actor1.actor.type) if d.actor1 else None
-        inter2 = INTER.get(d.actor2.actor.type) if d.actor2 else None
+        inter1 = ACTOR_INTER.get(d.actor1.actor.type) if d.actor1 else None
+        inter2 = ACTOR_INTER.get(d.actor2.actor.type) if d.actor2 else None
         codes = sorted(c for c in (inter1, inter2) if c)
         interaction = ("".join(map(str, codes)) if len(codes) == 2
                        else f"{codes[0]}0" if codes else None)
@@ -345,7 +344,7 @@ def _shift(day: str, days: int) -> str:
 
 
 def _happened(modality: str) -> bool:
-    return modality in ("asserted", "reported", "claimed")
+    return modality in HAPPENED
 
 
 def _distance_km(a: PlaceRef, b: PlaceRef) -> float:

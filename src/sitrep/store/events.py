@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..records import HAPPENED, EventReport, Span
+from ..records import ACTOR_INTER, HAPPENED, EventReport, Span
 from .sqlite import Store
 
 
@@ -20,8 +20,6 @@ def save_events(store: Store, document_id: str, text: str,
     places are saved (event rows refer to them)."""
     c = store.conn
     c.execute("DELETE FROM event_reports WHERE document_id = ?", (document_id,))
-    inter = {"state forces": 1, "rebel group": 2, "political militia": 3, "identity militia": 4,
-             "rioters": 5, "protesters": 6, "civilians": 7, "external/other forces": 8}
     for e in events:
         p = e.place.place if e.place else None
         evidence = {
@@ -51,8 +49,8 @@ def save_events(store: Store, document_id: str, text: str,
             (e.id, document_id, e.event_type, e.sub_event_type, e.cameo,
              e.actor1.actor.id if e.actor1 else None, e.actor2.actor.id if e.actor2 else None,
              json.dumps([a.actor.id for a in e.associated]),
-             inter.get(e.actor1.actor.type) if e.actor1 else None,
-             inter.get(e.actor2.actor.type) if e.actor2 else None, e.interaction,
+             ACTOR_INTER.get(e.actor1.actor.type) if e.actor1 else None,
+             ACTOR_INTER.get(e.actor2.actor.type) if e.actor2 else None, e.interaction,
              p.id if p else None, p.name if p else None, p.admin1 if p else None,
              p.country if p else None, p.lat if p else None, p.lon if p else None,
              e.geo_precision, e.place_from, e.date_start, e.date_end, e.time_precision,
