@@ -60,6 +60,9 @@ CONTESTED_TYPES = frozenset({"Battles", "Explosions/Remote violence",
                              "Violence against civilians", "Riots"})
 # Merged "happened" reports keep the most cautious modality, first in this order.
 MODALITY_CAUTION = ("claimed", "reported", "asserted")
+# A trigger dated in its own sentence more than this before publication tells of another,
+# earlier happening (background), never the same one as the day's news.
+BACKGROUND_DAYS = 31
 # Two places farther apart than this are different happenings.
 SAME_PLACE_KM = 50.0
 ACTOR1_DEPS = ("nsubj", "csubj")
@@ -275,7 +278,8 @@ class _Builder:
         actor_types = {i: m.actor.type for i, m in self.token_actor.items()}
         triggers = [t for t in find_triggers(self.doc, actor_types) if not self._in_furniture(t)]
         drafts = [self.draft(t) for t in sorted(triggers, key=lambda t: t.start)]
-        merged = _merge(drafts)
+        published = self.ctx.document.published
+        merged = _merge(drafts, _iso_day(published.value) if published else None)
         return tuple(self.report(k, d) for k, d in enumerate(merged, start=1))
 
     def report(self, ordinal: int, d: _Draft) -> EventReport:
@@ -404,10 +408,21 @@ def _absorb(into: _Draft, other: _Draft) -> _Draft:
     )
 
 
-def _new_details(a: _Draft, b: _Draft) -> bool:
+def _background(d: _Draft, anchor: str | None) -> bool:
+    """Dated in its own text well before the report ("in 2019", "since 2017"): a background
+    happening, not the news of the day."""
+    if anchor is None or d.time is None or d.date_from not in ("clause", "sentence"):
+        return False
+    start = (d.time.start or "")[:10]
+    return bool(start) and start < _shift(anchor, -BACKGROUND_DAYS)
+
+
+def _new_details(a: _Draft, b: _Draft, anchor: str | None = None) -> bool:
     """``b`` (a later sentence) tells of a place or a date of its own that ``a`` lacks:
     a different happening of the same kind ("took territory last week" / "captured the town
-    on Monday")."""
+    on Monday", or a background event "in 2019")."""
+    if _background(a, anchor) != _background(b, anchor):
+        return True
     local = ("clause", "sentence")
     if a.place and b.place and a.place_from in local and b.place_from in local \
             and a.place.place and b.place.place and a.place.place.id != b.place.place.id:
@@ -416,18 +431,20 @@ def _new_details(a: _Draft, b: _Draft) -> bool:
                 and (a.time.start, a.time.end) != (b.time.start, b.time.end))
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _merge(drafts: list[_Draft], anchor: str | None = None) -> list[_Draft]:
     merged: list[_Draft] = []
     for d in drafts:
         target = None
         for m in reversed(merged):
             if _happened(m.modality) != _happened(d.modality) or _conflict(m, d):
                 continue
+            if _background(m, anchor) != _background(d, anchor):
+                continue
             if d.sentence in m.sentences:
                 target = m  # one sentence, one happening (of the same modality class)
                 break
             if m.trigger.sub_event_type == d.trigger.sub_event_type and m.modality == d.modality \
-                    and not _new_details(m, d):
+                    and not _new_details(m, d, anchor):
                 target = m
                 break
         if target is None:
