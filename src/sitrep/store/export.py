@@ -127,19 +127,7 @@ EVENT_SCHEMA = pa.schema([
 
 
 def _events_parquet(rows: Iterable[dict[str, Any]], out: Path) -> int:
-    n = 0
-    with pq.ParquetWriter(out, EVENT_SCHEMA, compression="zstd") as writer:
-        batch: list[dict[str, Any]] = []
-        for e in rows:
-            batch.append(acled_row(e))
-            if len(batch) >= PARQUET_BATCH:
-                writer.write_table(pa.Table.from_pylist(batch, schema=EVENT_SCHEMA))
-                n += len(batch)
-                batch = []
-        if batch or n == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=EVENT_SCHEMA))
-            n += len(batch)
-    return n
+    return _write_parquet((acled_row(e) for e in rows), out, EVENT_SCHEMA)
 
 
 def _geojson(rows: Iterable[dict[str, Any]], out: Path) -> int:
@@ -184,16 +172,22 @@ def _csv(rows: Iterable[dict[str, Any]], out: Path) -> int:
 
 
 def _parquet(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    return _write_parquet(({k: row.get(k) for k in DOCUMENT_SCHEMA.names} for row in rows),
+                          out, DOCUMENT_SCHEMA)
+
+
+def _write_parquet(rows: Iterable[dict[str, Any]], out: Path, schema: pa.Schema) -> int:
+    """Rows in batches of PARQUET_BATCH (memory stays flat); an empty file keeps the schema."""
     n = 0
-    with pq.ParquetWriter(out, DOCUMENT_SCHEMA, compression="zstd") as writer:
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:
-            batch.append({k: row.get(k) for k in DOCUMENT_SCHEMA.names})
+            batch.append(row)
             if len(batch) >= PARQUET_BATCH:
-                writer.write_table(pa.Table.from_pylist(batch, schema=DOCUMENT_SCHEMA))
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 n += len(batch)
                 batch = []
         if batch or n == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=DOCUMENT_SCHEMA))
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             n += len(batch)
     return n
