@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import SAMPLES, SEED, Cli
@@ -134,6 +135,11 @@ def test_events_command_filters_and_export_uses_acled_columns(analysed, tmp_path
     assert len(collection["features"]) == len(happened)
     located = [f for f in collection["features"] if f["geometry"]]
     assert located and all(len(f["geometry"]["coordinates"]) == 2 for f in located)
+    cli("export", "--what", "events", "--format", "parquet", "--all", "-o",
+        str(tmp_path / "e.parquet"))
+    table = pq.read_table(tmp_path / "e.parquet")
+    assert table.num_rows == len(everything)
+    assert {"event_date", "sub_event_type", "fatalities", "modality"} <= set(table.column_names)
 
 
 def test_every_event_field_points_at_its_text(analysed):
