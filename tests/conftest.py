@@ -42,6 +42,11 @@ class Cli:
     def json(self, *args: str):
         return json.loads(self(*args, "--json").stdout)
 
+    def docs_by_name(self) -> dict[str, dict]:
+        """Stored documents keyed by file name, plus "#record" inside containers."""
+        return {d["source_path"].rsplit("/", 1)[1] + (f"#{d['record']}" if d["record"] else ""): d
+                for d in self.json("docs")}
+
 
 @pytest.fixture
 def cli(db: Path) -> Cli:

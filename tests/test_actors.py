@@ -15,9 +15,7 @@ def analysed(tmp_path_factory):
     if SEED.exists():
         paths.append(str(SEED))
     cli("analyze", *paths)
-    docs = {d["source_path"].rsplit("/", 1)[1] + (f"#{d['record']}" if d["record"] else ""): d
-            for d in cli.json("docs")}
-    return cli, docs
+    return cli, cli.docs_by_name()
 
 
 def mentions(analysed, name: str) -> list[dict]:

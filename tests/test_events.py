@@ -17,9 +17,7 @@ def analysed(tmp_path_factory):
     cli = Cli(tmp_path_factory.mktemp("events") / "events.db")
     paths = [str(SAMPLES)] + ([str(SEED)] if SEED.exists() else [])
     cli("analyze", *paths)
-    docs = {d["source_path"].rsplit("/", 1)[1] + (f"#{d['record']}" if d["record"] else ""): d
-            for d in cli.json("docs")}
-    return cli, docs
+    return cli, cli.docs_by_name()
 
 
 def events_of(analysed, name: str) -> list[dict]:

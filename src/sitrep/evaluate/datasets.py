@@ -14,10 +14,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import EvaluationError
 from ..settings import Limits
@@ -47,11 +47,7 @@ class Dataset:
 
     def sample(self, limit: int | None) -> tuple[Entry, ...]:
         """The first ``limit`` entries in sorted key order (all of them when None)."""
-        if limit is None:
-            return self.entries
-        if limit < 0:
-            raise EvaluationError(f"limit must be zero or more, not {limit}")
-        return self.entries[:limit]
+        return first(self.entries, limit)
 
     def page(self, entry: Entry) -> bytes | None:
         """The raw HTML of an entry, or None when its file is missing or unreadable."""
@@ -165,3 +161,15 @@ def pages(dataset: Dataset, entries: tuple[Entry, ...], progress: Progress | Non
             missing.append(entry.file)
             continue
         yield entry, html
+
+
+SequenceT = TypeVar("SequenceT", bound=Sequence[Any])
+
+
+def first(items: SequenceT, limit: int | None) -> SequenceT:
+    """The first ``limit`` items (all of them when None), for ``--limit`` in every scorer."""
+    if limit is None:
+        return items
+    if limit < 0:
+        raise EvaluationError(f"limit must be zero or more, not {limit}")
+    return items[:limit]  # type: ignore[return-value]

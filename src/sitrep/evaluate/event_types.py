@@ -42,7 +42,7 @@ from ..nlp.event_frames import forms
 from ..nlp.event_types import Trigger, classify_text, lexicon, taxonomy
 from ..nlp.model import load_model
 from ..settings import load_settings
-from .datasets import Progress
+from .datasets import Progress, first
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "event-types"
@@ -202,10 +202,7 @@ def run(data: Path | str, *, limit: int | None = None,
     """Score sitrep and the baselines on the same snippets; a JSON-serializable report."""
     path = find_data(Path(data))
     snippets = read_snippets(path)
-    if limit is not None:
-        if limit < 0:
-            raise EvaluationError(f"limit must be zero or more, not {limit}")
-        snippets = snippets[:limit]
+    snippets = first(snippets, limit)
     nlp = load_model(load_settings().spacy_model)
     clock = Clock()
     gold = [s.gold for s in snippets]

@@ -68,7 +68,7 @@ from ..errors import EvaluationError
 from ..nlp.modality import FACTUALITY, HEDGE_FACTOR, modality_of
 from ..nlp.model import load_model
 from ..settings import load_settings
-from .datasets import Progress
+from .datasets import Progress, first
 from .scoring import failure_kind, pct, ratio, table
 
 TASK = "factuality"
@@ -375,10 +375,7 @@ def run(data: Path | str, *, limit: int | None = None, progress: Progress | None
     for path in files:
         sentences += read_file(path, str(path.relative_to(root)) if path != root else path.name,
                                skipped)
-    if limit is not None:
-        if limit < 0:
-            raise EvaluationError(f"limit must be zero or more, not {limit}")
-        sentences = sentences[:limit]
+    sentences = first(sentences, limit)
     nlp = load_model(load_settings().spacy_model)
     groups: dict[str, _Pairs] = defaultdict(lambda: _Pairs([], defaultdict(list)))
     labels: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))

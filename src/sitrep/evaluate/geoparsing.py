@@ -39,7 +39,7 @@ from typing import Any
 
 from ..errors import EvaluationError
 from ..records import Document, PlaceRef
-from .datasets import Progress
+from .datasets import Progress, first
 from .scoring import pct, ratio, table
 
 TASK = "geoparsing"
@@ -321,10 +321,9 @@ def run(data: Path | str, *, limit: int | None = None,
         progress: Progress | None = None) -> dict[str, Any]:
     """Score sitrep on every article of the corpus file(s); a JSON-serializable report.
     ``limit`` takes the first articles of each file."""
-    if limit is not None and limit < 0:
-        raise EvaluationError(f"limit must be zero or more, not {limit}")
+    first((), limit)  # a bad limit fails before any file is read
     files = corpus_files(data)
-    articles = [a for f in files for a in read_corpus(f)[:limit]]
+    articles = [a for f in files for a in first(read_corpus(f), limit)]
     total = _Tally()
     per_file: dict[str, _Tally] = {f.name: _Tally() for f in files}
     rules: Counter = Counter()

@@ -43,7 +43,7 @@ from ..errors import EvaluationError
 from ..nlp.model import load_model
 from ..records import Document, PublishedDate
 from ..settings import load_settings
-from .datasets import Progress
+from .datasets import Progress, first
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "timex"
@@ -287,10 +287,7 @@ def run(
 ) -> dict[str, Any]:
     """Score every system on the TimeML files under ``data``; a JSON-serializable report."""
     root, files = find_files(data)
-    if limit is not None:
-        if limit < 0:
-            raise EvaluationError(f"limit must be zero or more, not {limit}")
-        files = files[:limit]
+    files = first(files, limit)
     nlp = load_model(load_settings().spacy_model)
     clock = Clock()
     totals = {s.name: Tally() for s in systems}
