@@ -50,6 +50,8 @@ eval: $(VENV)/.base
 		--floor corpora.uds_ih2.systems.sitrep.pearson=0.37
 	$(SITREP) eval event-types --data $(DEV)/case2021_task2 \
 		--floor systems.sitrep.acled.macro_f1=0.79 --floor systems.sitrep.acled.micro_f1=0.75
+	$(SITREP) eval cameo --data $(DEV)/petrarch2_validation \
+		--floor systems.sitrep.accuracy=0.07 --floor systems.sitrep.covered.micro_f1=0.10
 
 bench: $(VENV)/.base
 	$(PY) bench/bench_clean.py

@@ -270,7 +270,8 @@ def test_scorer_lookup() -> None:
     for task in ("extraction", "dates"):
         module = scorer(task)
         assert task == module.TASK and callable(module.run) and callable(module.format_report)
-    with pytest.raises(EvaluationError, match=r"no evaluation task 'titles' \(known: dates, "):
+    with pytest.raises(EvaluationError,
+                       match=r"no evaluation task 'titles' \(known: cameo, dates, "):
         scorer("titles")
 
 

@@ -19,7 +19,7 @@ from ..errors import EvaluationError
 # task name -> module inside sitrep.evaluate
 TASKS: dict[str, str] = {"extraction": "extraction", "dates": "dates", "timex": "timex",
                          "geoparsing": "geoparsing", "factuality": "factuality",
-                         "event-types": "event_types"}
+                         "event-types": "event_types", "cameo": "cameo"}
 
 
 def scorer(task: str) -> ModuleType:
