@@ -426,7 +426,9 @@ def _on_target(target: frozenset[str], agent_cats: frozenset[str], rule: str,
         return Verdict("attack", f"{rule}: captives are unarmed", 0.05)
     if "protester" in target and not target & ARMED:
         return Verdict("excessive_force", f"{rule}: on protesters", 0.1)
-    if target & (ARMED | {"armed_site"}) and not target & {"civilian", "civ_site"}:
+    if target & (ARMED | {"armed_site"}):
+        # Soldiers or a base among the targets: a battle, even where a market nearby or
+        # bystanders were hit too (ACLED codes the fight, not the crossfire).
         return Verdict("armed_clash", f"{rule}: armed target", 0.05)
     if target & {"civilian", "civ_site", "person", "property"}:
         return Verdict("attack", f"{rule}: unarmed target", 0.05)

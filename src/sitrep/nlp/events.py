@@ -41,13 +41,16 @@ from ..records import (
 )
 from .event_types import Trigger, find_triggers
 from .fatalities import counts_deaths, fatalities
-from .modality import modality_of
+from .modality import cues, modality_of
 from .registry import Context, annotator
 
 # When triggers of one sentence are one happening, the report takes the type of the most
 # specific: the means (shelling, air strike) before the outcome (a killing), ACLED's practice.
 TYPE_PRIORITY = {"Explosions/Remote violence": 0, "Battles": 1, "Violence against civilians": 2,
                  "Riots": 3, "Protests": 4, "Strategic developments": 5}
+# …except a bomb that opens a ground assault ("attacked the base with a car bomb and
+# gunfire"): ACLED codes the battle it is part of.
+SUB_TYPE_PRIORITY = {"Remote explosive/landmine/IED": 1.5, "Suicide bomb": 1.5}
 # ACLED geo_precision from sitrep's place precision.
 GEO_PRECISION = {"exact": 1, "near": 2, "admin2": 2, "admin1": 3, "country": 3, "region": 3}
 # ACLED time_precision from a time expression's granularity.
@@ -68,6 +71,24 @@ SAME_PLACE_KM = 50.0
 ACTOR1_DEPS = ("nsubj", "csubj")
 ACTOR2_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 TARGET_PREPS = ("on", "against", "at", "upon", "targeting")
+# Dependents of a verb that are arguments (a noun trigger in one shares the verb's clause).
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj"})
+VERBS = ("VERB", "AUX")
+# Children of a predicate that are clauses of their own (their places and dates are theirs).
+OTHER_CLAUSES = frozenset({"ccomp", "parataxis", "relcl", "acl"})
+# Modality-cue categories of saying: a date on such a verb dates the report.
+SPEECH = frozenset({"report", "claim", "belief", "verify", "deny", "threat"})
+# Nouns whose modifier country names who acts, not where ("US aircraft", "Iran-backed").
+ACTOR_HEADS = frozenset({
+    "force", "troop", "military", "army", "navy", "aircraft", "warplane", "jet", "drone",
+    "official", "government", "ministry", "soldier", "command", "spokesman", "spokeswoman",
+    "embassy", "envoy", "delegation", "authority", "administration", "police", "militia",
+    "president", "minister", "diplomat", "intelligence", "air", "defence", "defense"})
+# A dateline is within the first tokens of its sentence, before one of these.
+DATELINE_TOKENS = 14
+DASHES = frozenset({"—", "–", "-", "--"})
+# What joins two days into one interval: "Thursday and Friday", "from Sunday to Monday".
+COORDINATION = frozenset({"and", "to", "-", "–", "through", "until", "into"})
 
 
 @dataclass
@@ -106,6 +127,9 @@ class _Builder:
         self.sentence_of = {tok.i: k for k, sent in enumerate(self.sentences) for tok in sent}
         self.furniture = [c.span for c in ctx.document.cited_sources
                           if c.how == "sources-block" and c.span is not None]
+        self.clauses: dict[int, list[set[int]]] = {}  # sentence → its triggers' clauses
+        self.heads: dict[int, list[Token]] = {}  # sentence → heads of its (non-toll) triggers
+        self.focus: tuple[str, str] | None = None  # the date of the document's main event
 
     # -- helpers ---------------------------------------------------------------------------
     def _tokens(self, span: Span):
@@ -162,8 +186,13 @@ class _Builder:
         if not agents and head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj",):
             agents += [c for c in head.head.children if c.dep_ == "agent"]
         actor1 = next((a for t in agents if (a := self._actor_in(t))), None)
+        if actor1 is not None and actor1.rule == "focus-country" and any(
+                w.tag_ == "PRP$" for t in agents for w in t.subtree):
+            actor1 = None  # "its forces": whose the pronoun says, not the story's country
         if actor1 is None and any(w.tag_ in ("PRP", "PRP$") for t in agents for w in t.subtree):
-            actor1 = self._antecedent(head)  # "its members killed…", "they attacked…"
+            # "the ministry said its forces had captured…": the speaker's; else the latest
+            # armed actor named before ("its members killed…", "they attacked…")
+            actor1 = self._speaker(head) or self._antecedent(head)
         actor2 = next((a for t in patients if (a := self._actor_in(t)) and a is not actor1),
                       None)
         associated: list[ActorMention] = []
@@ -174,33 +203,72 @@ class _Builder:
                     associated.append(a)
         return actor1, actor2, associated
 
+    def _speaker(self, head: Token) -> ActorMention | None:
+        """The actor whose words carry the trigger: subject of the nearest verb of saying
+        above it."""
+        for tok in head.ancestors:
+            if tok.pos_ in VERBS and _speech(tok):
+                subject = next((c for c in tok.children if c.dep_ in ACTOR1_DEPS), None)
+                if subject is None or subject.i > head.i:
+                    return None  # "Its fighters detained…, two residents said": not theirs
+                found = self._actor_in(subject)
+                return found if found is not None and found.actor.type in ARMED_TYPES else None
+        return None
+
     def _antecedent(self, head: Token) -> ActorMention | None:
         """The latest armed actor named before ``head`` in its sentence or the one before."""
         sentence = self.sentence_of.get(head.i, 0)
         earlier = [m for i, m in sorted(self.token_actor.items())
                    if i < head.i and self.sentence_of.get(i, -9) >= sentence - 1
-                   and m.actor.type in ("rebel group", "political militia", "identity militia",
-                                        "state forces", "external/other forces")
+                   and m.actor.type in ARMED_TYPES
                    and m.actor.kind != "person"]
         return earlier[-1] if earlier else None
 
     # -- place and date ---------------------------------------------------------------------
+    def clause(self, head: Token) -> set[int]:
+        """Tokens of the trigger's own clause: the predicate it is an argument of ("Shelling
+        … killed 40 people in Abu Shouk on Sunday", "killed in an air strike on Monday"),
+        without other clauses hanging from it (a conjoined verb, a reported speech)."""
+        pred = _predicate(head)
+        own = {head.i} | {t.i for t in head.subtree}
+        skip: set[int] = set()
+        for child in pred.children:
+            if child.i in own:
+                continue
+            if child.dep_ in OTHER_CLAUSES or (child.dep_ == "conj" and child.pos_ in VERBS):
+                skip |= {t.i for t in child.subtree}
+        return ({t.i for t in pred.subtree} - skip) | own
+
     def place(self, head: Token, sentence: int) -> tuple[PlaceRef | None, str]:
-        clause = {t.i for t in head.subtree}
+        clause = self.clause(head)
+        in_clause: list[PlaceRef] = []
         in_sentence: list[PlaceRef] = []
         for ref in self.places:
-            if ref.place is None or ref.role != "location":
+            if ref.place is None or not _scene(ref):
                 continue
             toks = self._tokens(ref.span)
-            if not toks or self.sentence_of.get(toks[0].i) != sentence or _acts(toks):
+            if not toks or self.sentence_of.get(toks[0].i) != sentence or _acts(toks) \
+                    or _dateline(toks) or self._names_an_actor(toks):
                 continue
-            if toks[0].i in clause:
-                return ref, "clause"
-            in_sentence.append(ref)
+            (in_clause if toks[0].i in clause else in_sentence).append(ref)
+        if in_clause:
+            return _most_precise(in_clause), "clause"
         if in_sentence:
             return _most_precise(in_sentence), "sentence"
         focus = self.focus_place()
         return (focus, "document") if focus else (None, "document")
+
+    def _names_an_actor(self, toks) -> bool:
+        """A country in an actor's name or a modifier: "US aircraft", "the US military's
+        Africa Command", "Iran-aligned Houthis" tell who, not where."""
+        root = toks.root if hasattr(toks, "root") else toks[0]
+        last = toks[-1]
+        if last.i + 2 < len(self.doc) and self.doc[last.i + 1].text == "-" \
+                and self.doc[last.i + 2].pos_ in ("VERB", "ADJ"):
+            return True
+        if root.dep_ not in ("compound", "amod", "poss", "nmod"):
+            return False
+        return root.head.i in self.token_actor or root.head.lemma_.lower() in ACTOR_HEADS
 
     def focus_place(self) -> PlaceRef | None:
         """Where the document is, for events its text does not place: its main country
@@ -221,28 +289,58 @@ class _Builder:
         return next(r for r in located if r.place and r.place.id == counts.most_common(1)[0][0])
 
     def time(self, head: Token, sentence: int) -> tuple[TimeRef | None, str]:
-        clause = {t.i for t in head.subtree}
+        clause = self.clause(head)
         governing = {t.i for t in head.ancestors}
+        found: dict[str, TimeRef] = {}
         in_sentence: list[TimeRef] = []
-        for ref in self.times:
-            if ref.start is None or ref.kind not in ("date", "time", "duration"):
-                continue
+        refs = [r for r in self.times if r.start is not None
+                and r.kind in ("date", "time", "duration")]
+        for k, ref in enumerate(refs):
             toks = self._tokens(ref.span)
             if not toks or self.sentence_of.get(toks[0].i) != sentence:
                 continue
             if ref.kind == "duration" and ref.granularity != "week" and ref.rule != "recent":
                 continue
-            if toks[0].i in clause:
-                return ref, "clause"
+            ref = self._coordinated(ref, refs[k + 1:])
             attach = toks[0].head
             while attach.dep_ in ("pobj", "prep", "npadvmod", "compound") and attach.head != attach:
                 attach = attach.head
-            if attach.i in governing:
-                return ref, "report"  # the date of the statement that carries the event
-            in_sentence.append(ref)
+            if toks[0].i in clause and self._nested(head, toks[0]):
+                continue  # "captured X, extending an advance since they took Y in February"
+            if toks[0].i in clause:
+                found.setdefault("clause", ref)
+            elif attach.i in governing and _reported_through(head, attach):
+                found.setdefault("report", ref)  # the date of the statement carrying the event
+            elif attach.i in governing:
+                found.setdefault("clause", ref)  # "fighting spread … on Friday"
+            else:
+                in_sentence.append(ref)
+        for how in ("clause", "report"):
+            if how in found:
+                return found[how], how
         if in_sentence:
             return in_sentence[0], "sentence"
         return None, "published"
+
+    def _nested(self, head: Token, tok: Token) -> bool:
+        """Does ``tok`` belong to another trigger that hangs below ``head``?"""
+        return any(other.i != head.i and head.i in {a.i for a in other.ancestors}
+                   and (tok.i == other.i or other.i in {a.i for a in tok.ancestors})
+                   for other in self.heads.get(self.sentence_of.get(head.i, 0), ()))
+
+    def _coordinated(self, ref: TimeRef, later: list[TimeRef]) -> TimeRef:
+        """ "on Thursday and Friday", "overnight from Sunday to Monday": one interval."""
+        if not later or ref.granularity not in ("day", "time"):
+            return ref
+        other = later[0]
+        between = self.doc.text[ref.span.end:other.span.start].strip().lower()
+        if between not in COORDINATION or other.granularity not in ("day", "time") \
+                or not other.start or not ref.start or other.start < ref.start:
+            return ref
+        span = Span(ref.span.start, other.span.end,
+                    self.doc.text[ref.span.start:other.span.end])
+        return replace(ref, span=span, end=other.end or other.start,
+                       rule=f"{ref.rule}+coordinated")
 
     # -- one trigger -------------------------------------------------------------------------
     def draft(self, trigger: Trigger) -> _Draft:
@@ -258,17 +356,28 @@ class _Builder:
                            if i in self.token_actor), None)
         modality = call.modality
         parties = {m.actor.id for m in (actor1, actor2, *associated) if m}
+        if source is not None and not parties and source.actor.type in ARMED_TYPES \
+                and trigger.event_type in CONTESTED_TYPES:
+            # An armed group's or army's account of a fight whose sides the sentence does
+            # not name ("JNIM said its fighters killed 50 in this week's attack"): its own.
+            parties = {source.actor.id}
         if modality == "reported" and source is not None and source.actor.id in parties \
                 and trigger.event_type in CONTESTED_TYPES:
             modality = "claimed"  # a party's own account of a fight, attack or riot
         figures = []
+        own = self.clause(head)
+        others = self.clauses.get(sentence, [])
         for fig in self.figures:
             toks = self._tokens(fig.span)
             if not toks or _subset(toks):
                 continue  # "including three children" is part of a toll, not a toll
-            if self.sentence_of.get(toks[0].i) == sentence and counts_deaths(fig):
-                claimant = source.actor.id if source is not None else None
-                figures.append(FatalityFigure(fig, claimant, claimant in parties))
+            if self.sentence_of.get(toks[0].i) != sentence or not counts_deaths(fig):
+                continue
+            i = toks[0].i
+            if i not in own and any(i in c for c in others):
+                continue  # "captured Shasha and shelled Sake, killing six": the shelling's
+            claimant = source.actor.id if source is not None else None
+            figures.append(FatalityFigure(fig, claimant, _party(claimant, source, fig, parties)))
         cue = self._span(*call.cue) if call.cue else None
         return _Draft(trigger, sentence, actor1, actor2, associated, place, place_from, time,
                       date_from, figures, modality, cue, source, call.hedged,
@@ -277,9 +386,18 @@ class _Builder:
     def build(self) -> tuple[EventReport, ...]:
         actor_types = {i: m.actor.type for i, m in self.token_actor.items()}
         triggers = [t for t in find_triggers(self.doc, actor_types) if not self._in_furniture(t)]
+        self.clauses = {}
+        for t in triggers:
+            head = self._head(t)
+            self.clauses.setdefault(self.sentence_of.get(head.i, 0), []).append(
+                self.clause(head))
+            if t.lemma not in OUTCOME_LEMMAS:
+                self.heads.setdefault(self.sentence_of.get(head.i, 0), []).append(head)
         drafts = [self.draft(t) for t in sorted(triggers, key=lambda t: t.start)]
         published = self.ctx.document.published
-        merged = _merge(drafts, _iso_day(published.value) if published else None)
+        anchor = _iso_day(published.value) if published else None
+        merged = _fold_tolls(_merge(drafts, anchor, self.doc), anchor)
+        self.focus = _focus_date(merged, anchor)
         return tuple(self.report(k, d) for k, d in enumerate(merged, start=1))
 
     def report(self, ordinal: int, d: _Draft) -> EventReport:
@@ -294,8 +412,15 @@ class _Builder:
             if d.date_from == "report":
                 start = _shift(end, -REPORT_WINDOW_DAYS)
                 precision = max(precision, 2)
+        elif anchor and self.focus and self.focus[0] <= anchor:
+            # Not dated in its sentence: from the day of the document's main event up to
+            # the report ("Seven people were taken by the attackers").
+            start, end, precision = self.focus[0], anchor, 2
         elif anchor:
             start, end, precision = _shift(anchor, -REPORT_WINDOW_DAYS), anchor, 2
+        if anchor and end and end > anchor and _happened(d.modality):
+            end = anchor  # "this week's attack", told on Thursday, was not on Friday
+            start = min(start or end, end)
         geo = None
         if d.place is not None:
             geo = GEO_PRECISION.get(d.place.precision or "country", 3)
@@ -306,6 +431,7 @@ class _Builder:
         codes = sorted(c for c in (inter1, inter2) if c)
         interaction = ("".join(map(str, codes)) if len(codes) == 2
                        else f"{codes[0]}0" if codes else None)
+        t = _territory_by(t, d.actor1, d.place)
         return EventReport(
             id=f"{self.ctx.document.id}:{ordinal}", event_type=t.event_type,
             sub_event_type=t.sub_event_type, cameo=t.cameo,
@@ -318,6 +444,24 @@ class _Builder:
             triggers=tuple(d.triggers), score=t.score, rule=t.rule)
 
 
+ARMED_TYPES = frozenset({"rebel group", "political militia", "identity militia", "state forces",
+                         "external/other forces"})
+# What a force's own dead are called: its count of them is a party's figure.
+OWN_SOLDIERS = frozenset({"soldier", "troop", "officer", "policeman", "police officer",
+                          "serviceman", "personnel", "guard", "gendarme", "member"})
+OWN_FIGHTERS = frozenset({"fighter", "member", "militant", "mujahideen", "combatant"})
+# Triggers that only tell a toll: a sentence of nothing else reports an earlier happening's.
+OUTCOME_LEMMAS = frozenset({"kill", "killing", "wound", "injure"})
+OUTCOME_WORDS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring",
+                           "kills", "wounds", "injures", "kill", "wound", "injure"})
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence",
+                           "Violence against civilians", "Riots"})
+# Sub-types that are part of a fight when told with it ("stormed the camp and looted shops").
+PART_OF_ACT = frozenset({"Looting/property destruction"})
+GOV_REGAINS = "Government regains territory"
+NSA_OVERTAKES = "Non-state actor overtakes territory"
+TERRITORY = frozenset({GOV_REGAINS, NSA_OVERTAKES})
+
 # Words that make a figure a part of another ("nine killed, including three children").
 SUBSET_WORDS = frozenset({"including", "among", "incl."})
 
@@ -325,6 +469,61 @@ SUBSET_WORDS = frozenset({"including", "among", "incl."})
 def _subset(tokens) -> bool:
     root = tokens.root if hasattr(tokens, "root") else tokens[0]
     return any(a.lower_ in SUBSET_WORDS for a in list(root.ancestors)[:3])
+
+
+def _priority(trigger: Trigger) -> float:
+    return SUB_TYPE_PRIORITY.get(trigger.sub_event_type,
+                                 TYPE_PRIORITY.get(trigger.event_type, 9))
+
+
+def _predicate(head: Token) -> Token:
+    """The verb whose clause a noun trigger belongs to: its subject or object ("the strike
+    hit…", "carried out an air strike") or the object of its preposition ("killed in an air
+    strike"); a verb of saying is not one (it dates the report, not the event)."""
+    tok = head
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        tok = tok.head
+    if tok.dep_ in ARGUMENT_DEPS | {"prep"} and tok.head.pos_ in VERBS \
+            and not _speech(tok.head) and tok.head is not tok:
+        return tok.head
+    return head
+
+
+def _scene(ref: PlaceRef) -> bool:
+    """A place an event can be at: a location, or a town it is near ("a base near Adan
+    Yabaal"); not a destination, an origin, or a border a country is named for."""
+    return ref.role == "location" or (ref.role == "relation" and ref.precision in (
+        "exact", "near") and not ref.rule.startswith("demonym"))
+
+
+def _reported_through(head: Token, attach: Token) -> bool:
+    """Is there a word of saying between the trigger and the governor its date hangs on
+    ("posted on Friday a tweet that its members killed…", "said on Tuesday that…")? Without
+    one the date is the event's own ("fighting spread … on Friday")."""
+    tok = head
+    while tok.i != attach.i and tok.head.i != tok.i:
+        tok = tok.head
+        if _speech(tok):
+            return True
+    return False
+
+
+def _speech(tok: Token) -> bool:
+    """A verb or noun of saying, claiming, denying or threatening ("said on Tuesday")."""
+    return any(cat in SPEECH for cat, _pos in cues().words.get(tok.lemma_.lower(), ()))
+
+
+def _dateline(tokens) -> bool:
+    """ "BAMAKO —", "EL FASHER, Sudan -", "DOUENTZA, Mali, March 13 (PAWS) -": the place a
+    wire story was filed from opens its first sentence, before a dash."""
+    first = tokens[0]
+    sent = first.sent
+    head = [t for t in sent if not t.is_space][:DATELINE_TOKENS]
+    dash = next((t for t in head if t.text in DASHES), None)
+    if dash is None or first.i >= dash.i:
+        return False
+    opening = next(t for t in head)
+    return opening.is_upper and len(opening.text) > 1
 
 
 def _acts(tokens) -> bool:
@@ -373,8 +572,9 @@ def _conflict(a: _Draft, b: _Draft) -> bool:
             return True
         if a.place.place and b.place.place and a.place.place.country != b.place.place.country:
             return True
-    if a.time and b.time and a.time.start and b.time.start and a.date_from == "clause" \
-            and b.date_from == "clause":
+    own = ("clause", "report")
+    if a.time and b.time and a.time.start and b.time.start and a.date_from in own \
+            and b.date_from in own and "clause" in (a.date_from, b.date_from):
         a_end, b_end = a.time.end or a.time.start, b.time.end or b.time.start
         return a_end < b.time.start or b_end < a.time.start
     return False
@@ -382,8 +582,7 @@ def _conflict(a: _Draft, b: _Draft) -> bool:
 
 def _absorb(into: _Draft, other: _Draft) -> _Draft:
     """``other`` is the same happening: keep the more specific type and every detail."""
-    keep_type = TYPE_PRIORITY.get(other.trigger.event_type, 9) < TYPE_PRIORITY.get(
-        into.trigger.event_type, 9)
+    keep_type = _priority(other.trigger) < _priority(into.trigger)
     base = replace(into, trigger=other.trigger) if keep_type else into
     return replace(
         base,
@@ -431,7 +630,8 @@ def _new_details(a: _Draft, b: _Draft, anchor: str | None = None) -> bool:
                 and (a.time.start, a.time.end) != (b.time.start, b.time.end))
 
 
-def _merge(drafts: list[_Draft], anchor: str | None = None) -> list[_Draft]:
+def _merge(drafts: list[_Draft], anchor: str | None = None,
+           doc: Doc | None = None) -> list[_Draft]:
     merged: list[_Draft] = []
     for d in drafts:
         target = None
@@ -441,6 +641,8 @@ def _merge(drafts: list[_Draft], anchor: str | None = None) -> list[_Draft]:
             if _background(m, anchor) != _background(d, anchor):
                 continue
             if d.sentence in m.sentences:
+                if doc is not None and _separate_acts(m, d, doc):
+                    continue
                 target = m  # one sentence, one happening (of the same modality class)
                 break
             if m.trigger.sub_event_type == d.trigger.sub_event_type and m.modality == d.modality \
@@ -452,6 +654,98 @@ def _merge(drafts: list[_Draft], anchor: str | None = None) -> list[_Draft]:
         else:
             merged[merged.index(target)] = _absorb(target, d)
     return merged
+
+
+def _party(claimant: str | None, source: ActorMention | None, figure: Figure,
+           parties: set[str]) -> bool:
+    """Is the figure a party's? A side of the event, or a force counting its own dead ("the
+    army said 12 soldiers had been killed", "the group said three of its fighters died")."""
+    if claimant is None:
+        return False
+    if claimant in parties:
+        return True
+    counted = (figure.counted or "").lower()
+    kind = source.actor.type if source is not None else None
+    return (kind == "state forces" and counted in OWN_SOLDIERS) or (
+        kind in ARMED_TYPES and kind != "state forces" and counted in OWN_FIGHTERS)
+
+
+def _separate_acts(a: _Draft, b: _Draft, doc: Doc) -> bool:
+    """Two conjoined verbs of different kinds, each with its own object: two happenings
+    ("captured Shasha and shelled Sake", "arrested dozens and regained several villages");
+    a toll ("attacked the camp and killed 12") or a part of the act is the same one."""
+    ta, tb = a.trigger, b.trigger
+    if ta.sub_event_type == tb.sub_event_type or ta.lemma in OUTCOME_LEMMAS \
+            or tb.lemma in OUTCOME_LEMMAS or PART_OF_ACT & {ta.sub_event_type, tb.sub_event_type}:
+        return False
+    va, vb = doc[ta.start], doc[tb.start]
+    if va.pos_ not in VERBS or vb.pos_ not in VERBS:
+        return False
+    linked = (vb.dep_ == "conj" and vb.head.i == va.i) or (va.dep_ == "conj" and va.head.i == vb.i)
+    return linked and all(any(c.dep_ in ("dobj", "attr", "prep") for c in v.children)
+                          for v in (va, vb))
+
+
+def _fold_tolls(drafts: list[_Draft], anchor: str | None) -> list[_Draft]:
+    """A sentence that only gives a toll ("Local volunteers put the toll lower, at between
+    15 and 20 dead", "Dozens more were wounded") with no place or date of its own reports
+    the casualties of the happening told before it: its figures join that report, each with
+    its own claimant, and the report keeps its own type and modality."""
+    out: list[_Draft] = []
+    for d in drafts:
+        only_toll = all(t.text.lower() in OUTCOME_WORDS or _lemma_of(t) in OUTCOME_LEMMAS
+                        for t in d.triggers) and d.trigger.lemma in OUTCOME_LEMMAS
+        target = None
+        if only_toll and _happened(d.modality) and d.place_from not in ("clause",) \
+                and d.date_from not in ("clause",):
+            target = next((m for m in reversed(out) if _happened(m.modality)
+                           and not _background(m, anchor)
+                           and m.trigger.event_type in VIOLENT_TYPES
+                           and not (d.place and m.place and d.place_from == "sentence"
+                                    and m.place_from in ("clause", "sentence")
+                                    and d.place.place and m.place.place
+                                    and d.place.place.country != m.place.place.country)),
+                          None)
+        if target is None:
+            out.append(d)
+            continue
+        parties = {x.actor.id for x in (target.actor1, target.actor2, *target.associated) if x}
+        figures = [FatalityFigure(f.figure, f.claimant, f.party or f.claimant in parties)
+                   for f in d.figures if f not in target.figures]
+        out[out.index(target)] = replace(
+            target, figures=[*target.figures, *figures], triggers=[*target.triggers, *d.triggers],
+            sentences=target.sentences | d.sentences)
+    return out
+
+
+def _lemma_of(span: Span) -> str:
+    return span.text.lower()
+
+
+def _focus_date(drafts: list[_Draft], anchor: str | None) -> tuple[str, str] | None:
+    """The date of the document's main happening: its first report that happened and is
+    dated in its own words, not a background one."""
+    for d in drafts:
+        if _happened(d.modality) and d.time is not None and d.time.start \
+                and d.date_from in ("clause", "sentence") and not _background(d, anchor):
+            return d.time.start[:10], (d.time.end or d.time.start)[:10]
+    return None
+
+
+def _territory_by(trigger: Trigger, actor1: ActorMention | None,
+                  place: PlaceRef | None) -> Trigger:
+    """ACLED's territorial sub-types follow who takes the place: a state's forces at home
+    regain it; a non-state group, or a state's forces abroad, overtake it."""
+    if trigger.sub_event_type not in TERRITORY or actor1 is None:
+        return trigger
+    actor, country = actor1.actor, place.place.country if place and place.place else None
+    if actor.type == "state forces" and actor.country and country:
+        sub = GOV_REGAINS if actor.country == country else NSA_OVERTAKES
+    elif actor.type in ("rebel group", "political militia", "identity militia"):
+        sub = NSA_OVERTAKES
+    else:
+        return trigger
+    return replace(trigger, sub_event_type=sub) if sub != trigger.sub_event_type else trigger
 
 
 @annotator("events", requires=("actors", "places", "times", "figures"), assigns="events")

@@ -1,5 +1,7 @@
 """Loading the spaCy model named in settings, with sitrep's one addition: paragraph breaks
-are sentence boundaries (news paragraphs without a final period must not merge)."""
+are sentence boundaries (news paragraphs without a final period must not merge), and so is
+the dash after a wire dateline ("BAMAKO —"), which the parser would otherwise take for the
+sentence's subject."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from spacy.tokens import Doc
 from ..errors import SitrepError
 
 PARAGRAPH_COMPONENT = "sitrep_paragraphs"
+# A wire dateline is a few capitalised words, a date or an agency, then a dash.
+DATELINE_MAX_TOKENS = 14
+DATELINE_DASHES = frozenset({"—", "–", "-", "--", "_"})
 
 
 @Language.component(PARAGRAPH_COMPONENT)
@@ -25,7 +30,31 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
             tok.is_sent_start = True
+    for start in [0, *(t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text)]:
+        dash = _dateline_end(doc, start)
+        if dash is not None:
+            # "IDLIB, Syria — Syrian warplanes struck…": the dateline is not the subject.
+            for tok in doc[start + 1:dash]:
+                tok.is_sent_start = False
+            doc[dash].is_sent_start = True
     return doc
+
+
+def _dateline_end(doc: Doc, start: int) -> int | None:
+    """The dash that ends a wire dateline opening a paragraph ("BAMAKO —", "EL FASHER, Sudan
+    -", "DOUENTZA, Mali, March 13 (PAWS) -"), or None."""
+    if start >= len(doc) or not (doc[start].is_upper and doc[start].is_alpha
+                                 and len(doc[start]) > 1):
+        return None
+    depth = 0
+    for tok in doc[start:min(len(doc), start + DATELINE_MAX_TOKENS)]:
+        if tok.text in DATELINE_DASHES:
+            return tok.i if tok.i > start and depth == 0 else None
+        depth += tok.text == "("
+        depth -= tok.text == ")"
+        if depth == 0 and not (tok.is_punct or tok.is_digit or tok.text[:1].isupper()):
+            return None  # a lower-case word: running text, not a dateline
+    return None
 
 
 @cache

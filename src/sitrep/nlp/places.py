@@ -114,6 +114,12 @@ LOC_FEATURE_BONUS = 0.8
 AREA_WORD_BONUS = 0.8
 # How many candidates a PlaceRef keeps.
 KEPT_CANDIDATES = 5
+# A small town abroad that nothing else in the document points to, in a document that is
+# clearly about another country ("the village of Lala" in a Congo story is not Lāla, India):
+# the gazetteer lacks the right one; better unresolved than wrong by a continent.
+STRAY_MAX_POPULATION = 100_000
+STRAY_MAX_SHARE = 0.05  # of the document's other place votes in the town's country
+STRAY_MAIN_SHARE = 0.5  # the main country's share of those votes
 PRECISION_OF_CODE: dict[str, WherePrecision] = {
     "PCLI": "country", "ADM1": "admin1", "ADM2": "admin2", "CONT": "region", "RGN": "region",
     "SEA": "region", "GULF": "region", "MTS": "region", "PEN": "region"}
@@ -228,6 +234,11 @@ def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
             continue
         i = start
         while i < end:
+            modifier = _modifier_demonym(doc, gazetteer, i, end)
+            if modifier is not None:  # "a Somali army base": Somalia, not Ethiopia's Somali
+                mentions.append(modifier)
+                i = modifier.end
+                continue
             found = _longest_match(doc, gazetteer, i, end, gpe)
             if found is None:
                 demonym = _demonym(doc, gazetteer, i, end)
@@ -320,6 +331,24 @@ def _demonym(doc: Doc, gazetteer: Gazetteer, i: int, end: int) -> Mention | None
         return Mention(i, j, (match,), label, whole, rule="demonym" if demonym else "country",
                        demonym=demonym)
     return None
+
+
+def _modifier_demonym(doc: Doc, gazetteer: Gazetteer, i: int, end: int) -> Mention | None:
+    """A demonym that modifies a noun ("Somali forces", "the Somali National Army") is the
+    country's, even where a province bears the same name; "the Somali region" is not."""
+    tok = doc[i]
+    if tok.dep_ not in ("amod", "compound") or tok.head.pos_ not in ("NOUN", "PROPN") \
+            or tok.head.i <= i or tok.head.lower_ in AREA_WORDS \
+            or tok.head.lower_ in PLACE_NOUNS or not tok.text[:1].isupper():
+        return None
+    code = country_of(tok.text)
+    country = gazetteer.country(code) if code else None
+    if country is None or fold(tok.text) == fold(country.name) or _not_place(tok.text) \
+            or any(x.place.id == country.id for x in gazetteer.lookup(tok.text)):
+        return None  # a country's own name ("Sudan army", "US forces") goes the usual way
+    label, whole = _label(doc, i, i + 1)
+    return Mention(i, i + 1, (Match(country, "alternate", False),), label, whole,
+                   rule="demonym", demonym=True)
 
 
 def _attach_qualifiers(doc: Doc, gazetteer: Gazetteer, mentions: list[Mention]) -> None:
@@ -448,8 +477,17 @@ def _disambiguate(doc: Doc, mentions: list[Mention]) -> None:
             for m in group:
                 m.scores = {x.place.id: base[id(m)][x.place.id] + _context(x.place, others, near)
                             for x in m.matches}
+    final = {name: _votes(group) for name, group in groups.items()}
+    total = _sum_votes(final.values())
+    others_of = {id(m): _minus(total, final[name]) for name, group in groups.items()
+                 for m in group}
     for m in mentions:
         m.chosen = _argmax(m)
+        if m.chosen is not None and m.qualifier is None and not m.demonym \
+                and id(m) in others_of and _stray(m.chosen.place, others_of[id(m)]):
+            m.chosen = None
+            m.rule = "stray"
+            continue
         if m.qualifier is not None and m.chosen is not None and not _inside(
                 m.chosen.place, m.qualifier):
             # "Stroud, Ontario" with no Stroud in Ontario: Ontario is what is known.
@@ -458,6 +496,15 @@ def _disambiguate(doc: Doc, mentions: list[Mention]) -> None:
             m.scores[m.qualifier.id] = max(m.scores.values()) + QUALIFIER_BONUS
             m.rule = "qualifier-area"
     _one_sense_per_name(groups)
+
+
+def _stray(place: Place, others: _Votes) -> bool:
+    if place.feature_class != "P" or place.population >= STRAY_MAX_POPULATION \
+            or not place.country or others.total < 2:
+        return False
+    shares = {c: v / others.total for c, v in others.countries.items()}
+    main = max(shares.values(), default=0.0)
+    return shares.get(place.country, 0.0) < STRAY_MAX_SHARE and main >= STRAY_MAIN_SHARE
 
 
 def _dwarfed_towns(matches: tuple[Match, ...]) -> set[str]:
@@ -656,7 +703,8 @@ def _accepted(doc: Doc, m: Mention) -> bool:
     """Is this mention a place? Labelled, qualified and demonym mentions are; others must be
     big, an area, cued, or agree with the document."""
     if m.chosen is None:
-        return m.rule in ("ner-unresolved", "street")
+        return m.rule in ("ner-unresolved", "street") or (
+            m.rule == "stray" and m.whole and (m.label in PLACE_LABELS or _cued(doc, m)))
     if m.label in PLACE_LABELS or m.qualifier is not None or m.rule == "qualifier":
         return True
     if m.demonym or m.label == "NORP":
