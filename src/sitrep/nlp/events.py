@@ -140,6 +140,14 @@ class _Builder:
         s = self.doc[start:end]
         return Span(s.start_char, s.end_char, s.text)
 
+    def _title_end(self) -> int:
+        """Where the headline ends, when the text opens with it (0 when it does not)."""
+        title = (self.ctx.document.title or "").strip()
+        text = self.doc.text
+        if not title or not text.lstrip().startswith(title):
+            return 0
+        return text.index(title) + len(title)
+
     def _in_furniture(self, trigger: Trigger) -> bool:
         # At or after a trailing "Sources" block: not the article's own text.
         start = self.doc[trigger.start].idx
@@ -230,14 +238,15 @@ class _Builder:
         … killed 40 people in Abu Shouk on Sunday", "killed in an air strike on Monday"),
         without other clauses hanging from it (a conjoined verb, a reported speech)."""
         pred = _predicate(head)
-        own = {head.i} | {t.i for t in head.subtree}
+        path = {head.i} | {t.i for t in head.ancestors}
         skip: set[int] = set()
-        for child in pred.children:
-            if child.i in own:
-                continue
-            if child.dep_ in OTHER_CLAUSES or (child.dep_ == "conj" and child.pos_ in VERBS):
-                skip |= {t.i for t in child.subtree}
-        return ({t.i for t in pred.subtree} - skip) | own
+        for node in {pred, head}:
+            for child in node.children:
+                if child.i in path:
+                    continue
+                if child.dep_ in OTHER_CLAUSES or (child.dep_ == "conj" and child.pos_ in VERBS):
+                    skip |= {t.i for t in child.subtree}
+        return {t.i for t in pred.subtree} - skip
 
     def place(self, head: Token, sentence: int) -> tuple[PlaceRef | None, str]:
         clause = self.clause(head)
@@ -396,7 +405,13 @@ class _Builder:
         drafts = [self.draft(t) for t in sorted(triggers, key=lambda t: t.start)]
         published = self.ctx.document.published
         anchor = _iso_day(published.value) if published else None
-        merged = _fold_tolls(_merge(drafts, anchor, self.doc), anchor)
+        # A headline restates the lead in telegraphese the parser reads poorly ("M23 rebels
+        # seize Shasha, shell Sake"): the body's reports are built first and the headline's
+        # join them where they agree, so it never decides what the body says.
+        title_end = self._title_end()
+        body = [d for d in drafts if self.doc[d.trigger.start].idx >= title_end]
+        heading = [d for d in drafts if self.doc[d.trigger.start].idx < title_end]
+        merged = _fold_tolls(_merge(body + heading, anchor, self.doc), anchor)
         self.focus = _focus_date(merged, anchor)
         return tuple(self.report(k, d) for k, d in enumerate(merged, start=1))
 

@@ -114,6 +114,10 @@ LOC_FEATURE_BONUS = 0.8
 AREA_WORD_BONUS = 0.8
 # How many candidates a PlaceRef keeps.
 KEPT_CANDIDATES = 5
+# Capitalised words of a state body a demonym may open ("the Somali National Army").
+INSTITUTION_WORDS = frozenset({"army", "armed", "forces", "force", "military", "navy", "police",
+                               "government", "national", "security", "defence", "defense",
+                               "guard", "republican", "special", "air"})
 # A small town abroad that nothing else in the document points to, in a document that is
 # clearly about another country ("the village of Lala" in a Congo story is not Lāla, India):
 # the gazetteer lacks the right one; better unresolved than wrong by a continent.
@@ -337,10 +341,12 @@ def _modifier_demonym(doc: Doc, gazetteer: Gazetteer, i: int, end: int) -> Menti
     """A demonym that modifies a noun ("Somali forces", "the Somali National Army") is the
     country's, even where a province bears the same name; "the Somali region" is not."""
     tok = doc[i]
-    if tok.dep_ not in ("amod", "compound") or tok.head.pos_ not in ("NOUN", "PROPN") \
-            or tok.head.i <= i or tok.head.lower_ in AREA_WORDS \
-            or tok.head.lower_ in PLACE_NOUNS or not tok.text[:1].isupper():
+    head = tok.head
+    if tok.dep_ not in ("amod", "compound") or head.i <= i or not tok.text[:1].isupper() \
+            or head.lower_ in AREA_WORDS or head.lower_ in PLACE_NOUNS:
         return None
+    if head.pos_ != "NOUN" and not (head.pos_ == "PROPN" and head.lower_ in INSTITUTION_WORDS):
+        return None  # "Indian Ocean", "Arabian Peninsula": a name of its own
     code = country_of(tok.text)
     country = gazetteer.country(code) if code else None
     if country is None or fold(tok.text) == fold(country.name) or _not_place(tok.text) \
