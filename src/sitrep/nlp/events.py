@@ -270,6 +270,8 @@ class _Builder:
     def _names_an_actor(self, toks) -> bool:
         """A country in an actor's name or a modifier: "US aircraft", "the US military's
         Africa Command", "Iran-aligned Houthis" tell who, not where."""
+        if all(t.i in self.token_actor for t in toks):
+            return True  # the name of an armed group ("Hema groups such as Zaïre")
         root = toks.root if hasattr(toks, "root") else toks[0]
         last = toks[-1]
         if last.i + 2 < len(self.doc) and self.doc[last.i + 1].text == "-" \
