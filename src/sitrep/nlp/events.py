@@ -1,36 +1,39 @@
 """Event reports: "this document says this happened", assembled from triggers and mentions.
 
-For every event trigger (nlp.event_types) outside page furniture:
+For every event trigger (nlp.event_types) outside page furniture, a draft:
 
 * actors from syntactic roles — the subject or "by"-agent is actor1, the object / passive
   subject / "on|against X" is actor2, conjuncts of actor1 are associated actors; a noun
-  trigger takes its modifiers ("RSF shelling", "Russian air strikes") as actor1;
-* place: a location attached to the trigger's clause, else one in its sentence, else the
-  document's focus place at a lower precision (ACLED geo_precision);
-* date: a time expression of the trigger's clause; one that dates only the report that carries
-  the event ("posted on Friday that its members killed…") bounds it from above: the week up to
-  that day; else one in the sentence; else the week up to publication (ACLED time_precision);
-* fatalities: death figures of the sentence with their claimant, best/low/high by the rule of
-  DESIGN.md (nlp.fatalities); unknown stays None;
+  trigger takes its modifiers ("RSF shelling", "Russian air strikes") as actor1; "its forces"
+  is the speaker's ("the ministry said its forces…") or the last armed actor named;
+* its clause: the predicate a noun trigger is an argument of ("Shelling … killed 40 people in
+  Abu Shouk on Sunday"), without conjoined verbs and reported speech of its own;
+* place: a location of that clause, else of its sentence, else the document's focus place at
+  a lower precision (ACLED geo_precision); never a wire dateline, a country that only names
+  who acts ("US aircraft"), or a place inside an actor's name;
+* date: a time expression of the clause ("on Thursday and Friday" is one interval); one that
+  dates only the statement carrying the event ("said on Tuesday that…", through a verb of
+  saying) bounds it from above: the week up to that day; else one in the sentence; else from
+  the day of the document's main event up to publication (ACLED time_precision); a happened
+  event never ends after publication;
+* fatalities: death figures of its clause with their claimant (a force counting its own dead
+  is a party), best/low/high by the rule of DESIGN.md (nlp.fatalities); unknown stays None;
 * modality from cues (nlp.modality); "reported" by a party to the event becomes "claimed".
 
-Triggers of one sentence with the same modality are one happening ("shelling killed 40": one
-report, typed by its most specific trigger); a later sentence's trigger joins an earlier report
-of the same sub-event type when nothing conflicts (another place far away, a disjoint date).
+nlp.event_merge turns the drafts into one report per happening. The body is merged first and
+the headline joins it. Territorial sub-types follow who takes the place (ACLED: foreign forces
+overtake, a state's own forces regain).
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from ..records import (
     ACTOR_INTER,
-    HAPPENED,
     ActorMention,
     EventReport,
     FatalityFigure,
@@ -39,18 +42,21 @@ from ..records import (
     Span,
     TimeRef,
 )
+from .event_merge import (
+    OUTCOME_LEMMAS,
+    Draft,
+    focus_date,
+    fold_tolls,
+    happened,
+    iso_day,
+    merge,
+    shift,
+)
 from .event_types import Trigger, find_triggers
 from .fatalities import counts_deaths, fatalities
 from .modality import cues, modality_of
 from .registry import Context, annotator
 
-# When triggers of one sentence are one happening, the report takes the type of the most
-# specific: the means (shelling, air strike) before the outcome (a killing), ACLED's practice.
-TYPE_PRIORITY = {"Explosions/Remote violence": 0, "Battles": 1, "Violence against civilians": 2,
-                 "Riots": 3, "Protests": 4, "Strategic developments": 5}
-# …except a bomb that opens a ground assault ("attacked the base with a car bomb and
-# gunfire"): ACLED codes the battle it is part of.
-SUB_TYPE_PRIORITY = {"Remote explosive/landmine/IED": 1.5, "Suicide bomb": 1.5}
 # ACLED geo_precision from sitrep's place precision.
 GEO_PRECISION = {"exact": 1, "near": 2, "admin2": 2, "admin1": 3, "country": 3, "region": 3}
 # ACLED time_precision from a time expression's granularity.
@@ -61,13 +67,6 @@ REPORT_WINDOW_DAYS = 6
 # government announcing its own staff moves is reporting, not claiming.
 CONTESTED_TYPES = frozenset({"Battles", "Explosions/Remote violence",
                              "Violence against civilians", "Riots"})
-# Merged "happened" reports keep the most cautious modality, first in this order.
-MODALITY_CAUTION = ("claimed", "reported", "asserted")
-# A trigger dated in its own sentence more than this before publication tells of another,
-# earlier happening (background), never the same one as the day's news.
-BACKGROUND_DAYS = 31
-# Two places farther apart than this are different happenings.
-SAME_PLACE_KM = 50.0
 ACTOR1_DEPS = ("nsubj", "csubj")
 ACTOR2_DEPS = ("dobj", "nsubjpass", "attr", "oprd")
 TARGET_PREPS = ("on", "against", "at", "upon", "targeting")
@@ -89,26 +88,6 @@ DATELINE_TOKENS = 14
 DASHES = frozenset({"—", "–", "-", "--"})
 # What joins two days into one interval: "Thursday and Friday", "from Sunday to Monday".
 COORDINATION = frozenset({"and", "to", "-", "–", "through", "until", "into"})
-
-
-@dataclass
-class _Draft:
-    trigger: Trigger
-    sentence: int  # index of its sentence
-    actor1: ActorMention | None
-    actor2: ActorMention | None
-    associated: list[ActorMention]
-    place: PlaceRef | None
-    place_from: str
-    time: TimeRef | None
-    date_from: str
-    figures: list[FatalityFigure]
-    modality: str
-    modality_cue: Span | None
-    modality_source: ActorMention | None
-    hedged: bool
-    triggers: list[Span] = field(default_factory=list)
-    sentences: set[int] = field(default_factory=set)
 
 
 class _Builder:
@@ -354,7 +333,7 @@ class _Builder:
                        rule=f"{ref.rule}+coordinated")
 
     # -- one trigger -------------------------------------------------------------------------
-    def draft(self, trigger: Trigger) -> _Draft:
+    def draft(self, trigger: Trigger) -> Draft:
         head = self._head(trigger)
         sentence = self.sentence_of.get(head.i, 0)
         actor1, actor2, associated = self.roles(head)
@@ -390,7 +369,7 @@ class _Builder:
             claimant = source.actor.id if source is not None else None
             figures.append(FatalityFigure(fig, claimant, _party(claimant, source, fig, parties)))
         cue = self._span(*call.cue) if call.cue else None
-        return _Draft(trigger, sentence, actor1, actor2, associated, place, place_from, time,
+        return Draft(trigger, sentence, actor1, actor2, associated, place, place_from, time,
                       date_from, figures, modality, cue, source, call.hedged,
                       [self._span(trigger.start, trigger.end)], {sentence})
 
@@ -406,36 +385,36 @@ class _Builder:
                 self.heads.setdefault(self.sentence_of.get(head.i, 0), []).append(head)
         drafts = [self.draft(t) for t in sorted(triggers, key=lambda t: t.start)]
         published = self.ctx.document.published
-        anchor = _iso_day(published.value) if published else None
+        anchor = iso_day(published.value) if published else None
         # A headline restates the lead in telegraphese the parser reads poorly ("M23 rebels
         # seize Shasha, shell Sake"): the body's reports are built first and the headline's
         # join them where they agree, so it never decides what the body says.
         title_end = self._title_end()
         body = [d for d in drafts if self.doc[d.trigger.start].idx >= title_end]
         heading = [d for d in drafts if self.doc[d.trigger.start].idx < title_end]
-        merged = _fold_tolls(_merge(body + heading, anchor, self.doc), anchor)
-        self.focus = _focus_date(merged, anchor)
+        merged = fold_tolls(merge(body + heading, anchor, self.doc), anchor)
+        self.focus = focus_date(merged, anchor)
         return tuple(self.report(k, d) for k, d in enumerate(merged, start=1))
 
-    def report(self, ordinal: int, d: _Draft) -> EventReport:
+    def report(self, ordinal: int, d: Draft) -> EventReport:
         t = d.trigger
         published = self.ctx.document.published
-        anchor = _iso_day(published.value) if published else None
+        anchor = iso_day(published.value) if published else None
         start = end = None
         precision: int | None = None
         if d.time is not None and d.time.start:
             start, end = d.time.start[:10], (d.time.end or d.time.start)[:10]
             precision = TIME_PRECISION.get(d.time.granularity, 3)
             if d.date_from == "report":
-                start = _shift(end, -REPORT_WINDOW_DAYS)
+                start = shift(end, -REPORT_WINDOW_DAYS)
                 precision = max(precision, 2)
         elif anchor and self.focus and self.focus[0] <= anchor:
             # Not dated in its sentence: from the day of the document's main event up to
             # the report ("Seven people were taken by the attackers").
             start, end, precision = self.focus[0], anchor, 2
         elif anchor:
-            start, end, precision = _shift(anchor, -REPORT_WINDOW_DAYS), anchor, 2
-        if anchor and end and end > anchor and _happened(d.modality):
+            start, end, precision = shift(anchor, -REPORT_WINDOW_DAYS), anchor, 2
+        if anchor and end and end > anchor and happened(d.modality):
             end = anchor  # "this week's attack", told on Thursday, was not on Friday
             start = min(start or end, end)
         geo = None
@@ -467,14 +446,6 @@ ARMED_TYPES = frozenset({"rebel group", "political militia", "identity militia",
 OWN_SOLDIERS = frozenset({"soldier", "troop", "officer", "policeman", "police officer",
                           "serviceman", "personnel", "guard", "gendarme", "member"})
 OWN_FIGHTERS = frozenset({"fighter", "member", "militant", "mujahideen", "combatant"})
-# Triggers that only tell a toll: a sentence of nothing else reports an earlier happening's.
-OUTCOME_LEMMAS = frozenset({"kill", "killing", "wound", "injure"})
-OUTCOME_WORDS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring",
-                           "kills", "wounds", "injures", "kill", "wound", "injure"})
-VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence",
-                           "Violence against civilians", "Riots"})
-# Sub-types that are part of a fight when told with it ("stormed the camp and looted shops").
-PART_OF_ACT = frozenset({"Looting/property destruction"})
 GOV_REGAINS = "Government regains territory"
 NSA_OVERTAKES = "Non-state actor overtakes territory"
 TERRITORY = frozenset({GOV_REGAINS, NSA_OVERTAKES})
@@ -486,11 +457,6 @@ SUBSET_WORDS = frozenset({"including", "among", "incl."})
 def _subset(tokens) -> bool:
     root = tokens.root if hasattr(tokens, "root") else tokens[0]
     return any(a.lower_ in SUBSET_WORDS for a in list(root.ancestors)[:3])
-
-
-def _priority(trigger: Trigger) -> float:
-    return SUB_TYPE_PRIORITY.get(trigger.sub_event_type,
-                                 TYPE_PRIORITY.get(trigger.event_type, 9))
 
 
 def _predicate(head: Token) -> Token:
@@ -555,124 +521,6 @@ def _most_precise(refs: list[PlaceRef]) -> PlaceRef:
     return min(refs, key=lambda r: GEO_PRECISION.get(r.precision or "country", 3))
 
 
-def _iso_day(value: str) -> str:
-    return value[:10]
-
-
-def _shift(day: str, days: int) -> str:
-    return (date.fromisoformat(day[:10]) + timedelta(days=days)).isoformat()
-
-
-def _happened(modality: str) -> bool:
-    return modality in HAPPENED
-
-
-def _distance_km(a: PlaceRef, b: PlaceRef) -> float:
-    pa, pb = a.place, b.place
-    if pa is None or pb is None:
-        return 0.0
-    lat1, lon1, lat2, lon2 = map(math.radians, (pa.lat, pa.lon, pb.lat, pb.lon))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
-def _conflict(a: _Draft, b: _Draft) -> bool:
-    """Clear evidence that two drafts are different happenings."""
-    if _happened(a.modality) != _happened(b.modality):
-        return True
-    local = ("clause", "sentence")
-    if a.place and b.place and a.place_from in local and b.place_from in local:
-        same_precise = a.place.precision in ("exact", "near") and b.place.precision in (
-            "exact", "near")
-        if same_precise and _distance_km(a.place, b.place) > SAME_PLACE_KM:
-            return True
-        if a.place.place and b.place.place and a.place.place.country != b.place.place.country:
-            return True
-    own = ("clause", "report")
-    if a.time and b.time and a.time.start and b.time.start and a.date_from in own \
-            and b.date_from in own and "clause" in (a.date_from, b.date_from):
-        a_end, b_end = a.time.end or a.time.start, b.time.end or b.time.start
-        return a_end < b.time.start or b_end < a.time.start
-    return False
-
-
-def _absorb(into: _Draft, other: _Draft) -> _Draft:
-    """``other`` is the same happening: keep the more specific type and every detail."""
-    keep_type = _priority(other.trigger) < _priority(into.trigger)
-    base = replace(into, trigger=other.trigger) if keep_type else into
-    return replace(
-        base,
-        actor1=base.actor1 or other.actor1,
-        actor2=base.actor2 or other.actor2,
-        associated=[*base.associated, *(a for a in other.associated if a not in base.associated)],
-        place=base.place if base.place_from != "document" or other.place is None else other.place,
-        place_from=base.place_from if base.place_from != "document" else other.place_from,
-        time=base.time or other.time,
-        date_from=base.date_from if base.time else other.date_from,
-        figures=[*base.figures, *(f for f in other.figures if f not in base.figures)],
-        # Of "happened" modalities, the attributed one is kept: the writer asserting one part
-        # of a reported account does not make the account the writer's.
-        modality=min((base.modality, other.modality), key=MODALITY_CAUTION.index)
-        if base.modality in MODALITY_CAUTION and other.modality in MODALITY_CAUTION
-        else base.modality,
-        modality_cue=base.modality_cue or other.modality_cue,
-        modality_source=base.modality_source or other.modality_source,
-        hedged=base.hedged or other.hedged,
-        triggers=[*base.triggers, *other.triggers],
-        sentences=base.sentences | other.sentences,
-    )
-
-
-def _background(d: _Draft, anchor: str | None) -> bool:
-    """Dated in its own text well before the report ("in 2019", "since 2017"): a background
-    happening, not the news of the day."""
-    if anchor is None or d.time is None or d.date_from not in ("clause", "sentence"):
-        return False
-    start = (d.time.start or "")[:10]
-    return bool(start) and start < _shift(anchor, -BACKGROUND_DAYS)
-
-
-def _new_details(a: _Draft, b: _Draft, anchor: str | None = None) -> bool:
-    """``b`` (a later sentence) tells of a place or a date of its own that ``a`` lacks:
-    a different happening of the same kind ("took territory last week" / "captured the town
-    on Monday", or a background event "in 2019")."""
-    if _background(a, anchor) != _background(b, anchor):
-        return True
-    local = ("clause", "sentence")
-    if a.place and b.place and a.place_from in local and b.place_from in local \
-            and a.place.place and b.place.place and a.place.place.id != b.place.place.id:
-        return True
-    return bool(a.time and b.time and a.date_from == "clause" and b.date_from == "clause"
-                and (a.time.start, a.time.end) != (b.time.start, b.time.end))
-
-
-def _merge(drafts: list[_Draft], anchor: str | None = None,
-           doc: Doc | None = None) -> list[_Draft]:
-    merged: list[_Draft] = []
-    for d in drafts:
-        target = None
-        for m in reversed(merged):
-            if _happened(m.modality) != _happened(d.modality) or _conflict(m, d):
-                continue
-            if _background(m, anchor) != _background(d, anchor):
-                continue
-            if d.sentence in m.sentences:
-                if doc is not None and _separate_acts(m, d, doc):
-                    continue
-                target = m  # one sentence, one happening (of the same modality class)
-                break
-            if m.trigger.sub_event_type == d.trigger.sub_event_type and m.modality == d.modality \
-                    and not _new_details(m, d, anchor):
-                target = m
-                break
-        if target is None:
-            merged.append(d)
-        else:
-            merged[merged.index(target)] = _absorb(target, d)
-    return merged
-
-
 def _party(claimant: str | None, source: ActorMention | None, figure: Figure,
            parties: set[str]) -> bool:
     """Is the figure a party's? A side of the event, or a force counting its own dead ("the
@@ -685,68 +533,6 @@ def _party(claimant: str | None, source: ActorMention | None, figure: Figure,
     kind = source.actor.type if source is not None else None
     return (kind == "state forces" and counted in OWN_SOLDIERS) or (
         kind in ARMED_TYPES and kind != "state forces" and counted in OWN_FIGHTERS)
-
-
-def _separate_acts(a: _Draft, b: _Draft, doc: Doc) -> bool:
-    """Two conjoined verbs of different kinds, each with its own object: two happenings
-    ("captured Shasha and shelled Sake", "arrested dozens and regained several villages");
-    a toll ("attacked the camp and killed 12") or a part of the act is the same one."""
-    ta, tb = a.trigger, b.trigger
-    if ta.sub_event_type == tb.sub_event_type or ta.lemma in OUTCOME_LEMMAS \
-            or tb.lemma in OUTCOME_LEMMAS or PART_OF_ACT & {ta.sub_event_type, tb.sub_event_type}:
-        return False
-    va, vb = doc[ta.start], doc[tb.start]
-    if va.pos_ not in VERBS or vb.pos_ not in VERBS:
-        return False
-    linked = (vb.dep_ == "conj" and vb.head.i == va.i) or (va.dep_ == "conj" and va.head.i == vb.i)
-    return linked and all(any(c.dep_ in ("dobj", "attr", "prep") for c in v.children)
-                          for v in (va, vb))
-
-
-def _fold_tolls(drafts: list[_Draft], anchor: str | None) -> list[_Draft]:
-    """A sentence that only gives a toll ("Local volunteers put the toll lower, at between
-    15 and 20 dead", "Dozens more were wounded") with no place or date of its own reports
-    the casualties of the happening told before it: its figures join that report, each with
-    its own claimant, and the report keeps its own type and modality."""
-    out: list[_Draft] = []
-    for d in drafts:
-        only_toll = all(t.text.lower() in OUTCOME_WORDS or _lemma_of(t) in OUTCOME_LEMMAS
-                        for t in d.triggers) and d.trigger.lemma in OUTCOME_LEMMAS
-        target = None
-        if only_toll and _happened(d.modality) and d.place_from not in ("clause",) \
-                and d.date_from not in ("clause",):
-            target = next((m for m in reversed(out) if _happened(m.modality)
-                           and not _background(m, anchor)
-                           and m.trigger.event_type in VIOLENT_TYPES
-                           and not (d.place and m.place and d.place_from == "sentence"
-                                    and m.place_from in ("clause", "sentence")
-                                    and d.place.place and m.place.place
-                                    and d.place.place.country != m.place.place.country)),
-                          None)
-        if target is None:
-            out.append(d)
-            continue
-        parties = {x.actor.id for x in (target.actor1, target.actor2, *target.associated) if x}
-        figures = [FatalityFigure(f.figure, f.claimant, f.party or f.claimant in parties)
-                   for f in d.figures if f not in target.figures]
-        out[out.index(target)] = replace(
-            target, figures=[*target.figures, *figures], triggers=[*target.triggers, *d.triggers],
-            sentences=target.sentences | d.sentences)
-    return out
-
-
-def _lemma_of(span: Span) -> str:
-    return span.text.lower()
-
-
-def _focus_date(drafts: list[_Draft], anchor: str | None) -> tuple[str, str] | None:
-    """The date of the document's main happening: its first report that happened and is
-    dated in its own words, not a background one."""
-    for d in drafts:
-        if _happened(d.modality) and d.time is not None and d.time.start \
-                and d.date_from in ("clause", "sentence") and not _background(d, anchor):
-            return d.time.start[:10], (d.time.end or d.time.start)[:10]
-    return None
 
 
 def _territory_by(trigger: Trigger, actor1: ActorMention | None,
