@@ -94,6 +94,7 @@ class _Builder:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.doc: Doc = ctx.doc
+        self.text = ctx.document.text  # the parse's characters (Doc.text re-joins every token)
         self.actors: tuple[ActorMention, ...] = ctx.found.get("actors", ())
         self.places: tuple[PlaceRef, ...] = ctx.found.get("places", ())
         self.times: tuple[TimeRef, ...] = ctx.found.get("times", ())
@@ -122,7 +123,7 @@ class _Builder:
     def _title_end(self) -> int:
         """Where the headline ends, when the text opens with it (0 when it does not)."""
         title = (self.ctx.document.title or "").strip()
-        text = self.doc.text
+        text = self.text
         if not title or not text.lstrip().startswith(title):
             return 0
         return text.index(title) + len(title)
@@ -323,12 +324,12 @@ class _Builder:
         if not later or ref.granularity not in ("day", "time"):
             return ref
         other = later[0]
-        between = self.doc.text[ref.span.end:other.span.start].strip().lower()
+        between = self.text[ref.span.end:other.span.start].strip().lower()
         if between not in COORDINATION or other.granularity not in ("day", "time") \
                 or not other.start or not ref.start or other.start < ref.start:
             return ref
         span = Span(ref.span.start, other.span.end,
-                    self.doc.text[ref.span.start:other.span.end])
+                    self.text[ref.span.start:other.span.end])
         return replace(ref, span=span, end=other.end or other.start,
                        rule=f"{ref.rule}+coordinated")
 

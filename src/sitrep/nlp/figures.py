@@ -194,7 +194,7 @@ def _figure(doc: Doc, r: Reading) -> Figure | None:
     first, last = doc[r.start], doc[r.end - 1]
     start, end = first.idx, last.idx + len(last.text)
     return Figure(
-        span=Span(start, end, doc.text[start:end]),
+        span=Span(start, end, doc[r.start:r.end].text.rstrip()),  # Doc.text re-joins every token
         value=r.value, low=r.low, high=r.high, qualifier=r.qualifier, vague=r.vague,
         unit=unit, counted=_lemma(noun) if noun is not None else None,
         rule=f"{r.how}+{how}" if how else r.how,
