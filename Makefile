@@ -48,6 +48,8 @@ eval: $(VENV)/.base
 		--floor corpora.uw.systems.sitrep.macro_f1=0.62 \
 		--floor corpora.meantime.systems.sitrep.pearson=0.62 \
 		--floor corpora.uds_ih2.systems.sitrep.pearson=0.37
+	$(SITREP) eval attribution --data $(DEV)/polnear/dev.jsonl.gz \
+		--floor systems.sitrep.triple.overlap.f1=0.59 --floor systems.sitrep.cue.overlap.f1=0.64
 	$(SITREP) eval event-types --data $(DEV)/case2021_task2 \
 		--floor systems.sitrep.acled.macro_f1=0.79 --floor systems.sitrep.acled.micro_f1=0.75
 	$(SITREP) eval cameo --data $(DEV)/petrarch2_validation \

@@ -54,10 +54,11 @@ def test_export_jsonl_csv_parquet_hold_the_same_documents(loaded, tmp_path):
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_export_of_unbuilt_records_is_a_clear_error(loaded, tmp_path):
-    result = loaded("export", "--what", "claims", "-o", str(tmp_path / "c.csv"), ok=False)
-    assert result.exit_code == 1 and "claims" in result.stderr
-    assert not (tmp_path / "c.csv").exists()
+def test_export_of_unlocated_records_as_geojson_is_a_clear_error(loaded, tmp_path):
+    result = loaded("export", "--what", "claims", "--format", "geojson", "-o",
+                    str(tmp_path / "c.geojson"), ok=False)
+    assert result.exit_code == 1 and "GeoJSON" in result.stderr
+    assert not (tmp_path / "c.geojson").exists()
     located = loaded("export", "--what", "documents", "--format", "geojson", "-o",
                      str(tmp_path / "d.geojson"), ok=False)
     assert located.exit_code == 1 and "events" in located.stderr

@@ -271,7 +271,7 @@ def test_scorer_lookup() -> None:
         module = scorer(task)
         assert task == module.TASK and callable(module.run) and callable(module.format_report)
     with pytest.raises(EvaluationError,
-                       match=r"no evaluation task 'titles' \(known: cameo, dates, "):
+                       match=r"no evaluation task 'titles' \(known: attribution, cameo, dates, "):
         scorer("titles")
 
 

@@ -27,6 +27,7 @@ from .ingest.batch import Progress, RunSummary, ingest_paths
 from .records import Rejection
 from .settings import Settings, load_settings
 from .store import Store, open_store
+from .store.claims import claim_rows
 from .store.events import event_rows
 from .store.export import export as export_records
 from .store.mentions import actor_table, document_mentions, place_table
@@ -227,8 +228,11 @@ def _print_mentions(found: dict[str, Any]) -> None:
     figures = [f["span"]["text"] + (f" ({f['unit']})" if f["unit"] else "")
                for f in found["figures"]]
     events = [f"{e['sub_event_type']} ({e['modality']})" for e in found["events"]]
+    claims = [f"{(c['claimant'] or {}).get('name') or 'writer'} {c['cue']['text']} "
+              f"({c['status']})" for c in found.get("claims", [])]
     for label, items in (("actors", actors.values()), ("places", places.values()),
-                         ("times", times), ("figures", figures), ("events", events)):
+                         ("times", times), ("figures", figures), ("events", events),
+                         ("claims", claims)):
         out.print(f"[bold]{label:>20}[/] {escape('; '.join(items)) or '—'}", highlight=False)
 
 
@@ -303,6 +307,33 @@ def events_cmd(
         table.add_row(when or "—", f"{e['event_type']} / {e['sub_event_type']}", actors,
                       (e["location"] or {}).get("name") or "—", killed,
                       e["modality"] + ("" if e["happened"] else " ✗"))
+    out.print(table)
+
+
+@app.command("claims")
+def claims_cmd(
+    as_json: JsonOption = False,
+    status: Annotated[str | None, typer.Option(
+        help="unverified | unconfirmed-by | disputed | corroborated | confirmed")] = None,
+    claimant: Annotated[str | None, typer.Option(
+        help="Actor id (islamic-state, government:US) or part of a claimant's name.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List claims (who said what, how, and who could not confirm or disputed it)."""
+    with _store(readonly=True) as store:
+        rows = list(claim_rows(store, status=status, claimant=claimant, limit=limit))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} claim(s)", title_justify="left", expand=True)
+    for col, kw in (("claimant", {"ratio": 2}), ("cue", {}), ("kind", {}),
+                    ("content", {"ratio": 5}), ("status", {"ratio": 2})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for c in rows:
+        judges = "; ".join(f"{v['status']} {(v['by'] or {}).get('name') or ''}".strip()
+                           for v in c["verifications"])
+        table.add_row((c["claimant"] or {}).get("name") or "(writer)", c["cue"]["text"],
+                      c["kind"], c["content"], c["status"] + (f" ({judges})" if judges else ""))
     out.print(table)
 
 

@@ -290,3 +290,59 @@ class EventReport:
     triggers: tuple[Span, ...] = ()  # every trigger merged into this report
     score: float = 0.0
     rule: str = ""
+
+
+# -- claims (issue 6): who said what, hedged how, judged by whom ---------------------------------
+
+ClaimKind = Literal["direct", "indirect", "statement", "post-image-video"]
+Stance = Literal["asserts", "denies", "doubts", "condemns"]
+ClaimStatus = Literal["unverified", "unconfirmed-by", "disputed", "corroborated", "confirmed"]
+# A claim's status is the first of these its verifications give (DESIGN.md); none: unverified.
+STATUS_ORDER: tuple[str, ...] = ("disputed", "confirmed", "corroborated", "unconfirmed-by",
+                                 "unverified")
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who makes a claim: the words naming them here, and the actor they resolve to."""
+
+    span: Span  # as written in this claim ("She", "the spokeswoman", "ISIS")
+    name: str  # the actor's name, else the words
+    actor: Actor | None
+    role: str | None = None  # for people: "spokeswoman"…
+    affiliation: str | None = None  # actor id of the organisation a person speaks for
+    antecedent: Span | None = None  # for "she", "the official": the mention it stands for
+    rule: str = ""  # mention | pronoun | title | text
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A judgment on a claim: someone cannot confirm it, denies it, confirms it, or says
+    the same thing independently."""
+
+    status: Literal["unverified", "unconfirmed-by", "disputed", "corroborated", "confirmed"]
+    by: Claimant | None  # None: the writer ("the claim could not be independently verified")
+    cue: Span
+    span: Span  # the judging statement
+    from_claim: str | None = None  # id of the claim that makes this judgment, if any
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str  # "<document id>:c<ordinal>"
+    content: tuple[Span, ...]  # one span, or the parts of a quote split around its cue
+    claimant: Claimant | None  # None: the writer's own hedged statement
+    cue: Span
+    cue_lemma: str
+    kind: ClaimKind
+    stance: Stance
+    status: ClaimStatus
+    channel: str | None = None  # Twitter, Telegram, statement, television…
+    channel_span: Span | None = None
+    time: TimeRef | None = None  # when it was said ("said on Friday")
+    hedges: tuple[Span, ...] = ()
+    verifications: tuple[Verification, ...] = ()
+    events: tuple[str, ...] = ()  # ids of the event reports it asserts
+    figures: tuple[tuple[str, Span], ...] = ()  # (event report id, fatality figure) it gives
+    rule: str = ""

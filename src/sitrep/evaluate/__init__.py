@@ -19,7 +19,8 @@ from ..errors import EvaluationError
 # task name -> module inside sitrep.evaluate
 TASKS: dict[str, str] = {"extraction": "extraction", "dates": "dates", "timex": "timex",
                          "geoparsing": "geoparsing", "factuality": "factuality",
-                         "event-types": "event_types", "cameo": "cameo"}
+                         "event-types": "event_types", "cameo": "cameo",
+                         "attribution": "attribution"}
 
 
 def scorer(task: str) -> ModuleType:

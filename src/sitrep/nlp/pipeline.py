@@ -20,7 +20,7 @@ from .model import load_model
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ANNOTATORS = ("actors", "places", "times", "figures", "events")
+DEFAULT_ANNOTATORS = ("actors", "places", "times", "figures", "events", "claims")
 # Languages the model and lexicons are made for; other documents are stored, marked and
 # left alone (a French article run through an English parser yields noise, not data).
 LANGUAGES = ("en",)

@@ -47,10 +47,7 @@ def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
 
     Events: only those that happened (asserted, reported, claimed) unless ``all_modalities``.
     """
-    if what == "claims":
-        raise SitrepError("nothing to export as claims: this version of sitrep does not "
-                          "extract claims yet (use --what documents or events)")
-    if what == "documents" and fmt == "geojson":
+    if what in ("documents", "claims") and fmt == "geojson":
         raise SitrepError("GeoJSON needs located records: use --what events")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
@@ -59,6 +56,11 @@ def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
         writer = {"jsonl": _jsonl, "csv": _events_csv, "parquet": _events_parquet,
                   "geojson": _geojson}[fmt]
         count = writer(events, tmp)
+    elif what == "claims":
+        from .claims import claim_rows
+
+        writer = {"jsonl": _jsonl, "csv": _claims_csv, "parquet": _claims_parquet}[fmt]
+        count = writer(claim_rows(store), tmp)
     else:
         writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
         count = writer(document_rows(store), tmp)
@@ -191,3 +193,53 @@ def _write_parquet(rows: Iterable[dict[str, Any]], out: Path, schema: pa.Schema)
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             n += len(batch)
     return n
+
+
+CLAIM_COLUMNS = (
+    "claim_id", "document_id", "claimant", "claimant_id", "claimant_role",
+    "claimant_affiliation", "cue", "cue_lemma", "kind", "stance", "status", "channel",
+    "content", "content_start", "content_end", "date_start", "date_end", "hedged",
+    "verifications", "events", "source", "published", "evidence",
+)
+
+
+def claim_row(c: dict[str, Any]) -> dict[str, Any]:
+    """One claim as a flat row; verifications and evidence as JSON cells."""
+    who = c["claimant"] or {}
+    spans = c["evidence"]["content"]
+    return {
+        "claim_id": c["id"], "document_id": c["document_id"], "claimant": who.get("name"),
+        "claimant_id": who.get("id"), "claimant_role": who.get("role"),
+        "claimant_affiliation": who.get("affiliation"), "cue": c["cue"]["text"],
+        "cue_lemma": c["cue_lemma"], "kind": c["kind"], "stance": c["stance"],
+        "status": c["status"], "channel": c["channel"], "content": c["content"],
+        "content_start": spans[0]["start"], "content_end": spans[-1]["end"],
+        "date_start": c["date"]["start"], "date_end": c["date"]["end"], "hedged": c["hedged"],
+        "verifications": json.dumps(c["verifications"], ensure_ascii=False),
+        "events": "; ".join(c["events"]),
+        "source": c["source"]["site"] or c["source"]["document"],
+        "published": c["source"]["published"],
+        "evidence": json.dumps(c["evidence"], ensure_ascii=False),
+    }
+
+
+def _claims_csv(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    n = 0
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CLAIM_COLUMNS)
+        writer.writeheader()
+        for c in rows:
+            writer.writerow(claim_row(c))
+            n += 1
+    return n
+
+
+CLAIM_SCHEMA = pa.schema([
+    (name, pa.int64() if name in ("content_start", "content_end")
+     else pa.bool_() if name == "hedged" else pa.string())
+    for name in CLAIM_COLUMNS
+])
+
+
+def _claims_parquet(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    return _write_parquet((claim_row(c) for c in rows), out, CLAIM_SCHEMA)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..records import Actor, Document, Place
+from .claims import attach_claims, claim_rows, save_claims
 from .events import event_rows, save_events
 from .sqlite import DOC_COLUMNS, Store, now, row_to_document
 
@@ -74,6 +75,7 @@ def save_analysis(store: Store, document_id: str, status: str, detail: str | Non
                   (document_id, f.span.start, f.span.end, f.span.text, f.value, f.low, f.high,
                    f.qualifier, f.vague, f.unit, f.counted, f.rule))
     save_events(store, document_id, text, found.get("events", ()))
+    save_claims(store, document_id, found.get("claims", ()))
     c.execute("INSERT INTO analyses(document_id, stage, version, status, detail, run_id, at) "
               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, stage) DO UPDATE SET "
               "version = excluded.version, status = excluded.status, detail = excluded.detail, "
@@ -142,9 +144,12 @@ def document_mentions(store: Store, document_id: str) -> dict[str, Any]:
                 "counted": r["counted"], "rule": r["rule"]}
                for r in c.execute("SELECT * FROM figures WHERE document_id = ? "
                                   "ORDER BY start_char", (document_id,))]
+    events = list(event_rows(store, document_id=document_id))
+    claims = list(claim_rows(store, document_id=document_id))
+    attach_claims(events, claims)
     return {"analysis": dict(analysis) if analysis else None, "actors": actors,
-            "places": places, "times": times, "figures": figures,
-            "events": list(event_rows(store, document_id=document_id))}
+            "places": places, "times": times, "figures": figures, "events": events,
+            "claims": claims}
 
 
 def actor_table(store: Store) -> list[dict[str, Any]]:
