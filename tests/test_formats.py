@@ -23,7 +23,7 @@ def test_one_document_per_item_record_and_line(docs):
     per_file = Counter(source.split("#")[0] for source in docs)
     assert per_file["feed.rss"] == 3
     assert per_file["feed.atom"] == 2
-    assert per_file["wire.jsonl"] == 3
+    assert per_file["wire.jsonl"] == 4
     # warcinfo, request, a 404 page and a PNG are not documents; the 3 HTML pages are.
     assert per_file["crawl.warc.gz"] == 3
     assert {docs[s]["container"] for s in docs if s.startswith("crawl.warc.gz")} == {"warc"}
@@ -59,7 +59,7 @@ def test_format_is_told_from_content_not_name(cli, tmp_path):
     shutil.copy(SAMPLES / "wire.jsonl", tmp_path / "wire.html")
     cli("ingest", str(tmp_path))
     containers = Counter(d["container"] for d in cli.json("docs"))
-    assert containers == {"feed": 2, "warc": 3, "jsonl": 3}
+    assert containers == {"feed": 2, "warc": 3, "jsonl": 4}
 
 
 def test_globs_and_directories(cli):
@@ -69,7 +69,7 @@ def test_globs_and_directories(cli):
 
 
 def test_repost_boilerplate_is_removed_and_sources_block_read(docs):
-    repost = next(d for s, d in docs.items() if "repost" in s)
+    repost = next(d for s, d in docs.items() if s.startswith("blogspot-repost"))
     text = repost["text"]
     for furniture in ("Popular posts", "comments:", "Labels", "Hodeidah", "Maiduguri",
                       "Nairobi", "The world is silent"):
@@ -79,6 +79,24 @@ def test_repost_boilerplate_is_removed_and_sources_block_read(docs):
     assert "Sudan Tribune" in names and "Radio Dabanga" in names
     for c in repost["cited_sources"]:
         assert text[c["span"]["start"]:c["span"]["end"]] == c["span"]["text"]
+
+
+def test_wordpress_repost_keeps_the_article_and_its_credits_only(docs):
+    repost = next(d for s, d in docs.items() if s.startswith("sahel-security-digest"))
+    text = repost["text"]
+    for furniture in ("Share this", "Related", "Bankass", "Leave a Reply", "My cousin",
+                      "Recent Posts", "Niamey", "Archives", "Blog at WordPress"):
+        assert furniture not in text, furniture
+    assert [c["name"] for c in repost["cited_sources"]][:2] == ["Sahel Monitor", "ORTM"]
+    assert repost["site"] == "Sahel Security Digest" and repost["published"].startswith(
+        "2024-03-13")
+
+
+def test_copied_story_without_credit_cites_nobody(docs):
+    copy = next(d for s, d in docs.items() if s.startswith("africa-news-now"))
+    assert copy["cited_sources"] == []
+    for furniture in ("Advertisement", "Trending now", "El Obeid", "BREAKING", "Tags:"):
+        assert furniture not in copy["text"], furniture
 
 
 def test_article_dated_only_in_its_text(docs):

@@ -84,6 +84,18 @@ CODED: dict[str, list[Expect]] = {
         Expect("Battles", "ML", frozenset({"Boulkessi"}), on=("2024-03-12", "2024-03-12"),
                best=30, why="at least 30 killed when militants stormed an army base"),
     ],
+    "sahel-security-digest_boulkessi-repost.html": [
+        Expect("Armed clash", "ML", frozenset({"Boulkessi"}), on=("2024-03-12", "2024-03-12"),
+               best=12, why="a blog's repost of the Sahel Monitor report, sources credited"),
+    ],
+    "africa-news-now_boulkessi-copy.html": [
+        Expect("Battles", "ML", frozenset({"Boulkessi"}), on=("2024-03-12", "2024-03-12"),
+               best=30, why="the wire story copied without credit"),
+    ],
+    "wire.jsonl#4": [
+        Expect("Armed clash", "ML", frozenset({"Goundam"}), on=("2024-03-12", "2024-03-12"),
+               best=4, why="gunmen attacked a gendarmerie post in Goundam on Tuesday"),
+    ],
     "crawl.warc.gz#3": [
         Expect("Battles", "ML", around=("2024-03-08", "2024-03-14"), figure=50,
                modality=frozenset({"claimed"}), why="JNIM says it killed 50 soldiers"),
@@ -207,6 +219,8 @@ CODED: dict[str, list[Expect]] = {
 FURNITURE = {
     "kherson-shelling_blog-dated-in-text.txt": ("Bakhmut", "Crimea"),
     "blogspot-repost_el-fasher-shelling.html": ("Geneina", "Hodeidah", "Maiduguri", "Nairobi"),
+    "sahel-security-digest_boulkessi-repost.html": ("Bankass", "Tillabéri", "Djibo", "Niamey"),
+    "africa-news-now_boulkessi-copy.html": ("El Obeid", "Mogadishu", "Kaduna", "Niamey"),
 }
 
 

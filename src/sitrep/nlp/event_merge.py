@@ -69,6 +69,8 @@ class Draft:
     hedged: bool
     triggers: list[Span] = field(default_factory=list)
     sentences: set[int] = field(default_factory=set)
+    heading: bool = False  # from the headline: joins the body's report whatever its modality
+    anaphoric: bool = False  # "the attack", "this week's assault": names a happening told before
 
 
 def _priority(trigger: Trigger) -> float:
@@ -183,7 +185,8 @@ def merge(drafts: list[Draft], anchor: str | None = None,
                     continue
                 target = m  # one sentence, one happening (of the same modality class)
                 break
-            if m.trigger.sub_event_type == d.trigger.sub_event_type and m.modality == d.modality \
+            if m.trigger.sub_event_type == d.trigger.sub_event_type \
+                    and (m.modality == d.modality or d.heading) \
                     and not _new_details(m, d, anchor):
                 target = m
                 break
@@ -210,18 +213,22 @@ def _separate_acts(a: Draft, b: Draft, doc: Doc) -> bool:
                           for v in (va, vb))
 
 
-def fold_tolls(drafts: list[Draft], anchor: str | None) -> list[Draft]:
-    """A sentence that only gives a toll ("Local volunteers put the toll lower, at between
-    15 and 20 dead", "Dozens more were wounded") with no place or date of its own reports
-    the casualties of the happening told before it: its figures join that report, each with
-    its own claimant, and the report keeps its own type and modality."""
+def fold_references(drafts: list[Draft], anchor: str | None) -> list[Draft]:
+    """Sentences that tell nothing new but refer back to a happening join its report:
+
+    * a toll alone ("Local volunteers put the toll lower, at between 15 and 20 dead", "Dozens
+      more were wounded"): its figures join, each with its own claimant;
+    * a definite mention ("JNIM said it had carried out the attack", "the assault on the camp
+      began at 5 a.m."): its actors join as associated actors.
+
+    Either only without a place or date of its own; the report keeps its type and modality."""
     out: list[Draft] = []
     for d in drafts:
         only_toll = all(t.text.lower() in OUTCOME_WORDS or _lemma_of(t) in OUTCOME_LEMMAS
                         for t in d.triggers) and d.trigger.lemma in OUTCOME_LEMMAS
         target = None
-        if only_toll and happened(d.modality) and d.place_from not in ("clause",) \
-                and d.date_from not in ("clause",):
+        if (only_toll or d.anaphoric) and happened(d.modality) \
+                and d.place_from != "clause" and d.date_from != "clause":
             target = next((m for m in reversed(out) if happened(m.modality)
                            and not background(m, anchor)
                            and m.trigger.event_type in VIOLENT_TYPES
@@ -236,9 +243,11 @@ def fold_tolls(drafts: list[Draft], anchor: str | None) -> list[Draft]:
         parties = {x.actor.id for x in (target.actor1, target.actor2, *target.associated) if x}
         figures = [FatalityFigure(f.figure, f.claimant, f.party or f.claimant in parties)
                    for f in d.figures if f not in target.figures]
+        joining = [a for a in (d.actor1, d.actor2, *d.associated)
+                   if a is not None and a.actor.id not in parties]
         out[out.index(target)] = replace(
             target, figures=[*target.figures, *figures], triggers=[*target.triggers, *d.triggers],
-            sentences=target.sentences | d.sentences)
+            associated=[*target.associated, *joining], sentences=target.sentences | d.sentences)
     return out
 
 

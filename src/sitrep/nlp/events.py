@@ -46,7 +46,7 @@ from .event_merge import (
     OUTCOME_LEMMAS,
     Draft,
     focus_date,
-    fold_tolls,
+    fold_references,
     happened,
     iso_day,
     merge,
@@ -75,6 +75,8 @@ ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj"})
 VERBS = ("VERB", "AUX")
 # Children of a predicate that are clauses of their own (their places and dates are theirs).
 OTHER_CLAUSES = frozenset({"ccomp", "parataxis", "relcl", "acl"})
+# Determiners of a noun that refers back ("the attack", "this week's attack", "its attack").
+ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "its", "their"})
 # Modality-cue categories of saying: a date on such a verb dates the report.
 SPEECH = frozenset({"report", "claim", "belief", "verify", "deny", "threat"})
 # Nouns whose modifier country names who acts, not where ("US aircraft", "Iran-backed").
@@ -372,7 +374,8 @@ class _Builder:
         cue = self._span(*call.cue) if call.cue else None
         return Draft(trigger, sentence, actor1, actor2, associated, place, place_from, time,
                       date_from, figures, modality, cue, source, call.hedged,
-                      [self._span(trigger.start, trigger.end)], {sentence})
+                      [self._span(trigger.start, trigger.end)], {sentence},
+                      anaphoric=_definite(head))
 
     def build(self) -> tuple[EventReport, ...]:
         actor_types = {i: m.actor.type for i, m in self.token_actor.items()}
@@ -392,8 +395,9 @@ class _Builder:
         # join them where they agree, so it never decides what the body says.
         title_end = self._title_end()
         body = [d for d in drafts if self.doc[d.trigger.start].idx >= title_end]
-        heading = [d for d in drafts if self.doc[d.trigger.start].idx < title_end]
-        merged = fold_tolls(merge(body + heading, anchor, self.doc), anchor)
+        heading = [replace(d, heading=True) for d in drafts
+                   if self.doc[d.trigger.start].idx < title_end]
+        merged = fold_references(merge(body + heading, anchor, self.doc), anchor)
         self.focus = focus_date(merged, anchor)
         return tuple(self.report(k, d) for k, d in enumerate(merged, start=1))
 
@@ -458,6 +462,20 @@ SUBSET_WORDS = frozenset({"including", "among", "incl."})
 def _subset(tokens) -> bool:
     root = tokens.root if hasattr(tokens, "root") else tokens[0]
     return any(a.lower_ in SUBSET_WORDS for a in list(root.ancestors)[:3])
+
+
+def _definite(head: Token) -> bool:
+    """ "the attack", "this week's assault", "its offensive": a noun that names a happening
+    the text has told already."""
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for child in head.children:
+        if child.dep_ == "det" and child.lower_ in ANAPHORIC_DETERMINERS:
+            return True
+        if child.dep_ == "poss" and (child.lower_ in ANAPHORIC_DETERMINERS or any(
+                g.dep_ == "det" and g.lower_ in ANAPHORIC_DETERMINERS for g in child.children)):
+            return True
+    return False
 
 
 def _predicate(head: Token) -> Token:
