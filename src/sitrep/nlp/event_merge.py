@@ -133,7 +133,8 @@ def _absorb(into: Draft, other: Draft) -> Draft:
         place_from=base.place_from if base.place_from != "document" else other.place_from,
         time=base.time or other.time,
         date_from=base.date_from if base.time else other.date_from,
-        figures=[*base.figures, *(f for f in other.figures if f not in base.figures)],
+        figures=[*base.figures, *(f for f in other.figures
+                                  if f not in base.figures and not _restated(f, base))],
         # Of "happened" modalities, the attributed one is kept: the writer asserting one part
         # of a reported account does not make the account the writer's.
         modality=min((base.modality, other.modality), key=MODALITY_CAUTION.index)
@@ -242,13 +243,22 @@ def fold_references(drafts: list[Draft], anchor: str | None) -> list[Draft]:
             continue
         parties = {x.actor.id for x in (target.actor1, target.actor2, *target.associated) if x}
         figures = [FatalityFigure(f.figure, f.claimant, f.party or f.claimant in parties)
-                   for f in d.figures if f not in target.figures]
+                   for f in d.figures if f not in target.figures and not _restated(f, target)]
         joining = [a for a in (d.actor1, d.actor2, *d.associated)
                    if a is not None and a.actor.id not in parties]
         out[out.index(target)] = replace(
             target, figures=[*target.figures, *figures], triggers=[*target.triggers, *d.triggers],
             associated=[*target.associated, *joining], sentences=target.sentences | d.sentences)
     return out
+
+
+def _restated(f: FatalityFigure, target: Draft) -> bool:
+    """An unattributed later mention of a number the report already has ("a claim that 1,700
+    were killed could not be confirmed") repeats that figure; it is no new source's."""
+    value = (f.figure.low, f.figure.high, f.figure.value)
+    return f.claimant is None and any(
+        g.figure.value == f.figure.value and (g.figure.low or g.figure.value) == (
+            value[0] or value[2]) for g in target.figures)
 
 
 def _lemma_of(span: Span) -> str:
