@@ -71,6 +71,7 @@ class Draft:
     sentences: set[int] = field(default_factory=set)
     heading: bool = False  # from the headline: joins the body's report whatever its modality
     anaphoric: bool = False  # "the attack", "this week's assault": names a happening told before
+    indefinite: bool = False  # "an ambush", "a drone strike": introduces a new happening
 
 
 def _priority(trigger: Trigger) -> float:
@@ -186,6 +187,8 @@ def merge(drafts: list[Draft], anchor: str | None = None,
                     continue
                 target = m  # one sentence, one happening (of the same modality class)
                 break
+            if d.indefinite and not d.heading:
+                continue  # "Earlier this month, the group claimed an ambush…": another one
             if m.trigger.sub_event_type == d.trigger.sub_event_type \
                     and (m.modality == d.modality or d.heading) \
                     and not _new_details(m, d, anchor):
