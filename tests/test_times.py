@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import sitrep
 from sitrep.cli import app
 from sitrep.ingest.process import process
-from sitrep.nlp import times, timex_rules
+from sitrep.nlp import times, timex_rules, timex_values
 from sitrep.nlp.model import load_model
 from sitrep.nlp.registry import Context, get
 from sitrep.records import Document, PublishedDate, RawDocument, TimeRef
@@ -347,7 +347,7 @@ def test_without_a_parse_the_rules_still_run():
 
 def test_every_rule_has_a_resolver():
     names = {rule.name for rule in timex_rules.RULES}
-    assert names <= set(times.RESOLVERS)
+    assert names <= set(timex_values.RESOLVERS)
 
 
 def test_unanchored_keeps_absolute_dates(nlp):
@@ -370,7 +370,7 @@ def test_number_words(text, value):
     (None, "Y", "PXY"), (None, "TH", "PTXH"), (2, "10Y", "P20Y"), (1.5, "TM", "PT1M30S"),
 ])
 def test_duration_values(n, unit, value):
-    assert times.duration_value(n, unit) == value
+    assert timex_values.duration_value(n, unit) == value
 
 
 def test_resource_tables_load():

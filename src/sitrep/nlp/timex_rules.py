@@ -1,10 +1,11 @@
 """Where the time expressions are: the words they are made of and the patterns that join them.
 
 This module finds *where* a time expression is and which named rule found it; what it means (a
-day, a week, a duration) is worked out against the publication date in ``times.py``. Words
-come from ``resources/time_words.tsv`` and ``resources/time_references.tsv``; each rule below
-is one regular expression written with placeholders (``<MONTH>``, ``<NUM:n>``…) that expand
-to named groups over those words.
+day, a week, a duration) is worked out against the publication date by the rule's resolver in
+``timex_values`` (run by the annotator in ``times.py``). Words come from
+``resources/time_words.tsv`` and ``resources/time_references.tsv``; each rule below is one
+regular expression written with placeholders (``<MONTH>``, ``<NUM:n>``…) that expand to named
+groups over those words.
 
 Extents follow TimeML's TIMEX3 (what TempEval scores): determiners and modifiers are inside
 ("the past three days", "early next year", "about two years ago"), prepositions are outside
