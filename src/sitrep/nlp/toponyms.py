@@ -2,16 +2,16 @@
 
 Two keys per name:
 
-* ``fold``  — case, accents, apostrophes (' ’ ‘ ʿ ʾ …), dots and hyphens folded away, one space
-  between words, "the" dropped, "saint"/"mount"/"fort" spelled one way, and the
+* ``fold_toponym`` — case, accents, apostrophes (' ’ ‘ ʿ ʾ …), dots and hyphens folded away,
+  one space between words, "the" dropped, "saint"/"mount"/"fort" spelled one way, and the
   letters of an initialism joined ("U. S." = "U.S." = "US" → "us").
-* ``loose`` — ``fold`` plus the usual differences between romanizations of the same Arabic,
-  Persian, Kurdish or Pashto name: the article (al-/el-/ar-/as-/ash-/ad-…) dropped at the start
-  and spelled "al" inside, doubled letters single, ou/oo → u, ee → i, q → k, ph → f, dh → d,
-  kh → k, and a final -ah/-eh → -a/-e. "Tal Abyad" and "Tall Abyaḑ" share a loose key, as do
+* ``loose`` — ``fold_toponym`` plus the usual differences between romanizations of the same
+  Arabic, Persian, Kurdish or Pashto name: the article (al-/el-/ar-/as-/ash-/ad-…) dropped at
+  the start and spelled "al" inside, doubled letters single, ou/oo → u, ee → i, q → k, ph → f,
+  dh → d, kh → k, and a final -ah/-eh → -a/-e. "Tal Abyad" and "Tall Abyaḑ" share a loose key, as do
   "Jisr al-Shughur" and "Jisr ash Shughur", "Raqqa" and "Ar Raqqah".
 
-A match on ``fold`` is worth more than one on ``loose`` (see places.py).
+A match on ``fold_toponym`` is worth more than one on ``loose`` (see place_resolution.py).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ LOOSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 @lru_cache(maxsize=200_000)
-def fold(name: str) -> str:
+def fold_toponym(name: str) -> str:
     """Case-, accent-, apostrophe- and punctuation-folded form of a place name."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_DROP)
@@ -83,7 +83,7 @@ def _join_initials(words: list[str]) -> list[str]:
 @lru_cache(maxsize=200_000)
 def loose(name: str) -> str:
     """The transliteration-tolerant key (see the module doc)."""
-    words = fold(name).split()
+    words = fold_toponym(name).split()
     if len(words) > 1 and words[0] in LEADING_ARTICLES:
         words = words[1:]
     out = []
@@ -99,8 +99,8 @@ def loose(name: str) -> str:
 
 
 def keys(name: str) -> tuple[str, str]:
-    """(fold, loose) keys of a name; loose may equal fold."""
-    return fold(name), loose(name)
+    """(fold_toponym, loose) keys of a name; loose may equal fold_toponym."""
+    return fold_toponym(name), loose(name)
 
 
 def is_latin(name: str) -> bool:
