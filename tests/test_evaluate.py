@@ -12,7 +12,7 @@ import pytest
 from sitrep.errors import EvaluationError, ExtractionError
 from sitrep.evaluate import TASKS, dates, extraction, scorer
 from sitrep.evaluate.dates import Answer
-from sitrep.evaluate.extraction import Counts, System, fold, score_page
+from sitrep.evaluate.extraction import Counts, System, collapse_whitespace, score_page
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -115,7 +115,7 @@ FIXED_B = "Protesters gathered in the capital.\n\nAll rights reserved."
 
 
 def test_fold_collapses_every_whitespace_run() -> None:
-    assert fold("  a\n\nb\u00a0 c\t") == "a b c"
+    assert collapse_whitespace("  a\n\nb\u00a0 c\t") == "a b c"
 
 
 def test_score_page_counts_as_trafilatura_does() -> None:

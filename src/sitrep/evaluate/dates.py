@@ -30,12 +30,11 @@ from typing import Any
 
 import htmldate
 
-from ..errors import SitrepError
 from ..ingest.process import process
 from ..records import RawDocument
 from ..settings import Limits
 from .datasets import Progress, load_dataset, pages
-from .scoring import Clock, failure_kind, pct, ratio, table
+from .scoring import Clock, Failures, pct, ratio, table
 
 TASK = "dates"
 REQUIRED_FIELDS = ("file", "date")
@@ -88,9 +87,7 @@ class _Tally:
     entries: int = 0
     correct: int = 0
     dated: int = 0
-    failures: int = 0
-    crashes: int = 0  # exceptions that are not SitrepError
-    kinds: dict[str, int] = field(default_factory=dict)
+    failures: Failures = field(default_factory=Failures)  # counted as undated
     # found_in -> [answered, correct]; "none" for no date, "failure" when the system raised
     by_source: dict[str, list[int]] = field(default_factory=dict)
 
@@ -122,11 +119,7 @@ def run(
             tally = tallies[system.name]
             tally.entries += 1
             if error is not None:
-                tally.failures += 1
-                tally.crashes += int(not isinstance(error, SitrepError))
-                kind = failure_kind(error)
-                tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
-                row[f"{system.name}_failure"] = kind
+                row[f"{system.name}_failure"] = tally.failures.add(error)
                 answer = Answer(None, "failure")
             correct = answer.date is not None and answer.date == gold
             tally.dated += int(answer.date is not None)
@@ -160,9 +153,7 @@ def _system_report(system: System, tally: _Tally, seconds: float) -> dict[str, A
         "accuracy": ratio(tally.correct, tally.entries),
         "coverage": ratio(tally.dated, tally.entries),
         "precision": ratio(tally.correct, tally.dated),
-        "failures": tally.failures,
-        "crashes": tally.crashes,
-        "failure_kinds": dict(sorted(tally.kinds.items(), key=lambda kv: -kv[1])),
+        **tally.failures.report(),
         "seconds": round(seconds, 2),
     }
     if tally.by_source:

@@ -35,12 +35,11 @@ from typing import Any
 
 import trafilatura
 
-from ..errors import SitrepError
 from ..ingest.process import process
 from ..records import RawDocument
 from ..settings import Limits
 from .datasets import Entry, Progress, load_dataset, pages
-from .scoring import Clock, failure_kind, pct, ratio, table
+from .scoring import Clock, Failures, pct, ratio, table
 
 TASK = "extraction"
 REQUIRED_FIELDS = ("file", "with", "without")
@@ -83,7 +82,7 @@ SYSTEMS: tuple[System, ...] = (
 )
 
 
-def fold(text: str) -> str:
+def collapse_whitespace(text: str) -> str:
     """Every run of whitespace (newlines, no-break spaces…) as one space, ends stripped."""
     return " ".join(text.split())
 
@@ -124,7 +123,7 @@ def score_page(
     """trafilatura's evaluate_result, on folded (default) or raw text."""
     if text is None:
         return Counts(fn=len(with_), tn=len(without))
-    prepare = fold if folded else _same
+    prepare = collapse_whitespace if folded else _same
     haystack = prepare(text)
     found_with = sum(1 for s in with_ if prepare(s) in haystack)
     found_without = sum(1 for s in without if prepare(s) in haystack)
@@ -146,9 +145,7 @@ class _Tally:
     raw: Counts
     pages: int = 0
     no_text: int = 0  # None / blank output, or a failure
-    failures: int = 0  # exceptions: SitrepError subclasses (expected) and crashes (bugs)
-    crashes: int = 0  # exceptions that are not SitrepError
-    kinds: dict[str, int] = field(default_factory=dict)
+    failures: Failures = field(default_factory=Failures)
 
 
 def run(
@@ -198,12 +195,7 @@ def _score_entry(
         tally = tallies[system.name]
         tally.pages += 1
         if error is not None:
-            tally.failures += 1
-            if not isinstance(error, SitrepError):
-                tally.crashes += 1
-            kind = failure_kind(error)
-            tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
-            row[f"{system.name}_failure"] = kind
+            row[f"{system.name}_failure"] = tally.failures.add(error)
             text = None
         if text is not None and not text.strip():
             text = None
@@ -222,9 +214,7 @@ def _system_report(system: System, tally: _Tally, seconds: float) -> dict[str, A
         **tally.counts.scores(),
         "pages": tally.pages,
         "no_text": tally.no_text,
-        "failures": tally.failures,
-        "crashes": tally.crashes,
-        "failure_kinds": dict(sorted(tally.kinds.items(), key=lambda kv: -kv[1])),
+        **tally.failures.report(),
         "seconds": round(seconds, 2),
         "raw_match": tally.raw.scores(),
     }

@@ -1,10 +1,14 @@
-"""Shared by the scorers: per-system timing, failure labels, ratios and plain-text tables."""
+"""Shared by the scorers: per-system timing, failure labels and counts, ratios and plain-text
+tables."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+from ..errors import SitrepError
 
 
 class Clock:
@@ -31,6 +35,32 @@ def failure_kind(error: BaseException) -> str:
     reason = getattr(error, "reason", None) or str(error) or ""
     reason = reason.splitlines()[0][:80] if reason else ""
     return f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+
+
+@dataclass
+class Failures:
+    """The exceptions one system raised over a run: all of them, the crashes among them (not a
+    SitrepError: bugs, not refusals), and how many of each kind (see ``failure_kind``)."""
+
+    count: int = 0
+    crashes: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, error: BaseException) -> str:
+        """Count ``error``; its kind."""
+        self.count += 1
+        self.crashes += int(not isinstance(error, SitrepError))
+        kind = failure_kind(error)
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        return kind
+
+    def report(self) -> dict[str, Any]:
+        """The report fields: ``failures``, ``crashes`` and ``failure_kinds`` (most first)."""
+        return {
+            "failures": self.count,
+            "crashes": self.crashes,
+            "failure_kinds": dict(sorted(self.kinds.items(), key=lambda kv: -kv[1])),
+        }
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
