@@ -13,7 +13,6 @@ joins (nlp.events drafts them and writes the reports).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -21,6 +20,7 @@ from spacy.tokens import Doc
 
 from ..records import HAPPENED, ActorMention, FatalityFigure, PlaceRef, Span, TimeRef
 from .event_types import Trigger
+from .place_resolution import distance_km
 
 # When triggers of one sentence are one happening, the report takes the type of the most
 # specific: the means (shelling, air strike) before the outcome (a killing), ACLED's practice.
@@ -41,6 +41,8 @@ SAME_PLACE_KM = 50.0
 
 
 VERBS = ("VERB", "AUX")
+# Granularities of a date that names its days (a containing one is not vague).
+DAYS = frozenset({"day", "time"})
 # Triggers that only tell a toll: a sentence of nothing else reports an earlier happening's.
 OUTCOME_LEMMAS = frozenset({"kill", "killing", "wound", "injure"})
 OUTCOME_WORDS = frozenset({"killed", "killing", "wounded", "wounding", "injured", "injuring",
@@ -95,10 +97,7 @@ def _distance_km(a: PlaceRef, b: PlaceRef) -> float:
     pa, pb = a.place, b.place
     if pa is None or pb is None:
         return 0.0
-    lat1, lon1, lat2, lon2 = map(math.radians, (pa.lat, pa.lon, pb.lat, pb.lon))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    return distance_km(pa.lat, pa.lon, pb.lat, pb.lon)
 
 
 def _conflict(a: Draft, b: Draft) -> bool:
@@ -132,8 +131,9 @@ def _absorb(into: Draft, other: Draft) -> Draft:
         associated=[*base.associated, *(a for a in other.associated if a not in base.associated)],
         place=base.place if base.place_from != "document" or other.place is None else other.place,
         place_from=base.place_from if base.place_from != "document" else other.place_from,
-        time=base.time or other.time,
-        date_from=base.date_from if base.time else other.date_from,
+        time=(t := _narrower(base.time, other.time)
+              if base.date_from == other.date_from == "clause" else base.time or other.time),
+        date_from=base.date_from if t is base.time else other.date_from,
         figures=[*base.figures, *(f for f in other.figures
                                   if f not in base.figures and not _restated(f, base))],
         # Of "happened" modalities, the attributed one is kept: the writer asserting one part
@@ -141,6 +141,8 @@ def _absorb(into: Draft, other: Draft) -> Draft:
         modality=min((base.modality, other.modality), key=MODALITY_CAUTION.index)
         if base.modality in MODALITY_CAUTION and other.modality in MODALITY_CAUTION
         else base.modality,
+        anaphoric=base.anaphoric or other.anaphoric,  # "19 wounded in the fighting"
+        indefinite=base.indefinite or other.indefinite,  # "a strike…; that strike": new
         modality_cue=base.modality_cue or other.modality_cue,
         modality_source=base.modality_source or other.modality_source,
         hedged=base.hedged or other.hedged,
@@ -168,8 +170,27 @@ def _new_details(a: Draft, b: Draft, anchor: str | None = None) -> bool:
     if a.place and b.place and a.place_from in local and b.place_from in local \
             and a.place.place and b.place.place and a.place.place.id != b.place.place.id:
         return True
-    return bool(a.time and b.time and a.date_from == "clause" and b.date_from == "clause"
-                and (a.time.start, a.time.end) != (b.time.start, b.time.end))
+    if not (a.time and b.time and a.date_from == "clause" and b.date_from == "clause"):
+        return False
+    # "this week's attack" … "stormed the base on 12 March": a day inside a vague period
+    # refines the date. Days inside a span of days ("on Thursday and Friday" … "three died
+    # on Thursday") are parts of it, told apart as ACLED codes each day; and two dates
+    # neither of which contains the other are two happenings.
+    return not ((_within(a.time, b.time) and b.time.granularity not in DAYS)
+                or (_within(b.time, a.time) and a.time.granularity not in DAYS))
+
+
+def _within(inner: TimeRef, outer: TimeRef) -> bool:
+    if not (inner.start and outer.start):
+        return False
+    return outer.start[:10] <= inner.start[:10] and \
+        (inner.end or inner.start)[:10] <= (outer.end or outer.start)[:10]
+
+
+def _narrower(a: TimeRef | None, b: TimeRef | None) -> TimeRef | None:
+    if a is None or b is None:
+        return a or b
+    return a if _within(a, b) or not _within(b, a) else b
 
 
 def merge(drafts: list[Draft], anchor: str | None = None,
@@ -177,7 +198,9 @@ def merge(drafts: list[Draft], anchor: str | None = None,
     merged: list[Draft] = []
     for d in drafts:
         target = None
-        for m in reversed(merged):
+        # A headline joins the report it restates: the body's first that fits (the lead);
+        # a sentence, the latest before it.
+        for m in (merged if d.heading else reversed(merged)):
             if happened(m.modality) != happened(d.modality) or _conflict(m, d):
                 continue
             if background(m, anchor) != background(d, anchor):
@@ -231,16 +254,12 @@ def fold_references(drafts: list[Draft], anchor: str | None) -> list[Draft]:
         only_toll = all(t.text.lower() in OUTCOME_WORDS or _lemma_of(t) in OUTCOME_LEMMAS
                         for t in d.triggers) and d.trigger.lemma in OUTCOME_LEMMAS
         target = None
-        if (only_toll or d.anaphoric) and happened(d.modality) \
-                and d.place_from != "clause" and d.date_from != "clause":
+        refers_back = only_toll or (d.anaphoric and not d.indefinite)
+        if refers_back and happened(d.modality) and not background(d, anchor):
             target = next((m for m in reversed(out) if happened(m.modality)
                            and not background(m, anchor)
                            and m.trigger.event_type in VIOLENT_TYPES
-                           and not (d.place and m.place and d.place_from == "sentence"
-                                    and m.place_from in ("clause", "sentence")
-                                    and d.place.place and m.place.place
-                                    and d.place.place.country != m.place.place.country)),
-                          None)
+                           and _same_scene(d, m) and _same_time(d, m)), None)
         if target is None:
             out.append(d)
             continue
@@ -255,11 +274,38 @@ def fold_references(drafts: list[Draft], anchor: str | None) -> list[Draft]:
     return out
 
 
+def _same_scene(d: Draft, m: Draft) -> bool:
+    """Could ``d``'s place be ``m``'s? No place of its own; the same place; the country or
+    province ``m`` is in ("in the Mopti region" of a camp there); or within SAME_PLACE_KM."""
+    if d.place is None or d.place.place is None or d.place_from == "document" \
+            or m.place is None or m.place.place is None:
+        return True
+    a, b = d.place.place, m.place.place
+    if a.id == b.id or d.place.precision == "region" or not a.country:
+        return True  # "al-Qaeda's affiliate in the Sahel"
+    if a.country != b.country:
+        return False
+    if d.place.precision == "country":
+        return True
+    if d.place.precision == "admin1":
+        return a.admin1 == b.admin1 if a.admin1 and b.admin1 else True  # extras lack one
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+
+
+def _same_time(d: Draft, m: Draft) -> bool:
+    """Could ``d``'s date be ``m``'s? Undated, or overlapping intervals."""
+    if d.time is None or m.time is None or not d.time.start or not m.time.start \
+            or d.date_from not in ("clause", "sentence"):
+        return True
+    d_end, m_end = (d.time.end or d.time.start)[:10], (m.time.end or m.time.start)[:10]
+    return d.time.start[:10] <= m_end and m.time.start[:10] <= d_end
+
+
 def _restated(f: FatalityFigure, target: Draft) -> bool:
     """An unattributed later mention of a number the report already has ("a claim that 1,700
     were killed could not be confirmed") repeats that figure; it is no new source's."""
     value = (f.figure.low, f.figure.high, f.figure.value)
-    return f.claimant is None and any(
+    return f.claimant is None and not f.figure.vague and any(
         g.figure.value == f.figure.value and (g.figure.low or g.figure.value) == (
             value[0] or value[2]) for g in target.figures)
 

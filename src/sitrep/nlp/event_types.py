@@ -189,7 +189,7 @@ def _verb_pair(tok: Token, words: tuple[str, ...]) -> tuple[Token, ...] | None:
 
 def _head(toks: tuple[Token, ...]) -> Token:
     inside = {t.i for t in toks}
-    outer = [t for t in toks if t.head.i not in inside or t.head is t]
+    outer = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     return outer[0] if len(outer) == 1 else toks[-1]
 
 
@@ -344,7 +344,7 @@ def _dated_past(tok: Token) -> bool:
             c.ent_type_ == "DATE" and c.like_num and len(c.text) == 4 for c in tok.lefts):
         return True
     verb = tok.head if tok.dep_ in ("nsubj", "nsubjpass") else tok
-    for c in (*tok.children, *(verb.children if verb is not tok else ())):
+    for c in (*tok.children, *(verb.children if verb.i != tok.i else ())):
         if c.dep_ in ("npadvmod", "advmod", "prep", "pobj") and c.ent_type_ == "DATE":
             words = {t.lower_ for t in c.subtree}
             if words & {"ago", "last", "earlier", "previous"} and words & PAST_UNITS:

@@ -515,7 +515,7 @@ def _predicate(head: Token) -> Token:
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
         tok = tok.head
     if tok.dep_ in ARGUMENT_DEPS | {"prep"} and tok.head.pos_ in VERBS \
-            and not _speech(tok.head) and tok.head is not tok:
+            and not _speech(tok.head) and tok.head.i != tok.i:
         return tok.head
     return head
 

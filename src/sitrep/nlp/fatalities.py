@@ -3,8 +3,8 @@
 * every figure is kept with its claimant and span;
 * ``low``  = the lowest figure (a range counts by its lower bound, "at least 40" by 40);
 * ``high`` = the highest figure anyone reports (a range by its upper bound);
-* ``best`` = the most conservative figure from a source that is not a party to the event,
-  else the lowest;
+* ``best`` = the most conservative figure from a source that is not a party to the event
+  (an exact number before a vague word), else the lowest;
 * vague words count as ACLED maps them (the figures annotator already gives "dozens" 12);
 * no figure → all three are None: unknown, never 0.
 
@@ -46,6 +46,8 @@ def fatalities(figures: Iterable[FatalityFigure]) -> Fatalities:
     highs = [v for f in kept if (v := _upper(f.figure)) is not None]
     if not lows:
         return Fatalities(None, None, None, kept)
-    neutral = [v for f in kept if not f.party and (v := _lower(f.figure)) is not None]
-    best = min(neutral) if neutral else min(lows)
+    neutral = [(f.figure.vague is not None, v) for f in kept
+               if not f.party and (v := _lower(f.figure)) is not None]
+    # An exact figure beats a vague word ("dozens") as the best estimate, as ACLED prefers.
+    best = min(neutral)[1] if neutral else min(lows)
     return Fatalities(best, min(lows), max(highs), kept)

@@ -287,7 +287,7 @@ def governor(tok: Token) -> Token | None:
     """The verb a noun trigger is the object or passive subject of: "devices were found",
     "destroyed … rockets"; None when it is a subject or hangs from a noun's clause."""
     for _ in range(6):
-        if tok.dep_ not in NOUN_CHAIN or tok.head is tok:
+        if tok.dep_ not in NOUN_CHAIN or tok.head.i == tok.i:
             return None
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):

@@ -218,7 +218,7 @@ def tense_at(doc: Doc | None, start: int, end: int) -> int:
             infinitive = infinitive or any(c.lower_ == "to" and c.dep_ == "aux"
                                            for c in token.children)
             participle = participle or token.tag_ == "VBN"
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     if infinitive:
