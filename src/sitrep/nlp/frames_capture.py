@@ -104,6 +104,8 @@ def retake(fi: FrameInput) -> Verdict | None:
     who, obj = categorize(agent(fi), fi), patient(fi)
     target = _as_place(obj, categorize(obj, fi))
     source = pobj(head, ("from", "of", "out"))
+    for particle in (c for c in head.children if c.dep_ in ("prt", "advmod")):
+        source = source or pobj(particle, ("from", "of", "out"))  # "pushed back from X"
     place = target & {"place", "armed_site"} or (obj is not None and obj.ent_type_ in
                                                  ("GPE", "LOC", "FAC"))
     if not place and source is not None and categorize(source, fi) & {"place"}:
@@ -112,6 +114,10 @@ def retake(fi: FrameInput) -> Verdict | None:
         return None  # hostages freed, diplomats expelled
     if not_political(fi, who):
         return None
+    if not place and target & ARMED and lemma(head) in REPEL_VERBS:
+        # "pushed the assailants back towards the border": an attack repelled, a fight,
+        # not ground taken back (that needs a place: "pushed back from their strongholds").
+        return Verdict("armed_clash", "armed attackers pushed back: a repelled attack", 0.05)
     if not place:
         if lemma(head) in ("free", "expel", "drive", "clear", "purge"):
             return None
@@ -124,6 +130,10 @@ def retake(fi: FrameInput) -> Verdict | None:
     if "state" in who:
         return Verdict("gov_regains", "retaken by state forces", 0.05)
     return Verdict("gov_regains", "retaken (agent unknown: the government's word)")
+
+
+# Verbs of "pushed/drove/beat back": with armed people as object and no place, a repelled attack.
+REPEL_VERBS = frozenset({"push", "drive", "beat", "force"})
 
 
 @frame("transfer")
