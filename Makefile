@@ -54,11 +54,17 @@ eval: $(VENV)/.base
 		--floor systems.sitrep.acled.macro_f1=0.79 --floor systems.sitrep.acled.micro_f1=0.75
 	$(SITREP) eval cameo --data $(DEV)/petrarch2_validation \
 		--floor systems.sitrep.accuracy=0.07 --floor systems.sitrep.covered.micro_f1=0.10
+	$(SITREP) eval dupes --floor systems.sitrep.precision=0.98 \
+		--floor systems.sitrep.recall=0.83 --floor systems.sitrep.hard_negative_accuracy=1.0 \
+		--floor derived.precision=0.98 --floor derived.recall=0.95 \
+		--floor origins.same_origin.precision=0.98 --floor origins.same_origin.recall=0.95 \
+		--floor origins.accuracy=0.75
 
 bench: $(VENV)/.base
 	$(PY) bench/bench_clean.py
 	$(PY) bench/bench_gazetteer.py
 	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_dupes.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench

@@ -30,6 +30,7 @@ from .store import Store, open_store
 from .store.claims import claim_rows
 from .store.events import event_rows
 from .store.export import export as export_records
+from .store.links import document_links, link_rows, origin_of
 from .store.mentions import actor_table, document_mentions, place_table
 
 app = typer.Typer(
@@ -108,7 +109,7 @@ class _RichProgress(Progress):
 
 def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> None:
     progress = _RichProgress(quiet or as_json)
-    stage = None
+    stage = links = None
     try:
         with _store() as store, progress.bar:
             summary = ingest_paths(paths, store, State.settings, command=command,
@@ -116,6 +117,7 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
             if command == "analyze":
                 # The language pipeline (spaCy) is imported only when it runs: listing
                 # commands stay fast.
+                from .link.stage import run_links
                 from .nlp.gazetteer import index_path
                 from .nlp.stage import run_analysis
 
@@ -125,16 +127,22 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
                         f"{State.settings.cache_dir} (about a minute)…", highlight=False)
                 stage = run_analysis(store, State.settings, run_id=summary.run_id,
                                      progress=progress)
+                links = run_links(store, run_id=summary.run_id, progress=progress)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if as_json:
-        _print_json(summary.to_dict() | ({"analysis": stage.__dict__} if stage else {}))
+        _print_json(summary.to_dict() | ({"analysis": stage.__dict__} if stage else {})
+                    | ({"links": links.__dict__} if links else {}))
     elif not quiet:
         _print_summary(summary)
         if stage:
             out.print(f"analysis: {stage.analysed} document(s) analysed, {stage.skipped} "
                       f"skipped (language), {stage.failed} failed", highlight=False)
+        if links:
+            out.print(f"links: {links.near_duplicates} new near-duplicate pair(s), "
+                      f"{links.derived} new derived-from link(s), {links.origins} origin(s) "
+                      "updated", highlight=False)
     if summary.all_failed:
         raise typer.Exit(1)
 
@@ -195,10 +203,16 @@ def show_cmd(doc_id: Annotated[str, typer.Argument(help="Document id or a prefix
             doc = store.document(doc_id)
             sources = store.sources_of(doc.id)
             found = document_mentions(store, doc.id)
+            origin = origin_of(store, doc.id)
+            linked = document_links(store, doc.id)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    data = {**doc.to_dict(), "seen_in": sources, **found}
+    data = {**doc.to_dict(), "seen_in": sources, **found,
+            "origin": origin.to_dict() if origin else None,
+            "derived_from": [x.to_dict() for x in linked
+                             if x.kind == "derived-from" and x.document_id == doc.id],
+            "links": [x.to_dict() for x in linked]}
     if as_json:
         _print_json(data)
         return
@@ -209,6 +223,10 @@ def show_cmd(doc_id: Annotated[str, typer.Argument(help="Document id or a prefix
     out.print(f"[bold]{'cited_sources':>20}[/] {escape(cited)}", highlight=False)
     if len(sources) > 1:
         out.print(f"[bold]{'also seen in':>20}[/] {escape(', '.join(sources[1:]))}")
+    if origin and origin.kind != "self":
+        shown = origin.origin[:12] if origin.kind == "document" else origin.origin
+        out.print(f"[bold]{'origin':>20}[/] {escape(shown)} ({escape(origin.reason)})",
+                  highlight=False)
     _print_mentions(found)
     out.print()
     out.print(escape(doc.text), highlight=False)
@@ -234,6 +252,42 @@ def _print_mentions(found: dict[str, Any]) -> None:
                          ("times", times), ("figures", figures), ("events", events),
                          ("claims", claims)):
         out.print(f"[bold]{label:>20}[/] {escape('; '.join(items)) or '—'}", highlight=False)
+
+
+@app.command("dupes")
+def dupes_cmd(
+    as_json: JsonOption = False,
+    kind: Annotated[str | None, typer.Option(
+        help="near-duplicate | derived-from (default: both)")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List near-duplicate and derived-from pairs of documents, with scores and reasons."""
+    if kind not in (None, "near-duplicate", "derived-from"):
+        err.print(f"[red]error:[/] unknown kind {kind!r}: near-duplicate or derived-from")
+        raise typer.Exit(2)
+    with _store(readonly=True) as store:
+        rows = list(link_rows(store, kind=kind, limit=limit))
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} pair(s)", title_justify="left", expand=True)
+    for col, kw in (("document", {"ratio": 3}), ("kind", {"no_wrap": True}),
+                    ("other", {"ratio": 3}), ("J", {"justify": "right"}),
+                    ("⊃ other", {"justify": "right"}), ("⊂ other", {"justify": "right"}),
+                    ("reason", {"ratio": 4})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for r in rows:
+        d, o = r["document"], r["other"]
+        other = (f"{o['id'][:8]} {o['site'] or '—'} {(o['published'] or '—')[:10]}"
+                 if o.get("id") else f"outlet {o['outlet']} (not held)")
+        table.add_row(f"{d['id'][:8]} {d['site'] or '—'} {(d['published'] or '—')[:10]}",
+                      r["kind"], other, _score(r["jaccard"]), _score(r["contains_other"]),
+                      _score(r["contained"]), r["reason"])
+    out.print(table)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 @app.command("rejected")
@@ -427,7 +481,9 @@ def export_cmd(
 @app.command("eval")
 def eval_cmd(
     task: Annotated[str, typer.Argument(help=f"One of: {', '.join(TASKS)}")],
-    data: Annotated[Path, typer.Option(help="Data folder or gold file of that task.")],
+    data: Annotated[Path | None, typer.Option(
+        help="Data folder or gold file of that task (required, but for tasks with bundled "
+             "data: dupes).")] = None,
     as_json: JsonOption = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
     floor: Annotated[list[str] | None, typer.Option(
@@ -439,6 +495,10 @@ def eval_cmd(
         err.print(f"[red]error:[/] unknown task {task!r}; choose from {', '.join(TASKS)}")
         raise typer.Exit(2)
     module = scorer(task)
+    data = data or getattr(module, "DEFAULT_DATA", None)
+    if data is None:
+        err.print(f"[red]error:[/] {task} needs --data")
+        raise typer.Exit(2)
     bar = RichProgress(TextColumn(f"[bold]eval {task}"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn(), TimeRemainingColumn(), console=err,
                        disable=as_json, transient=True)

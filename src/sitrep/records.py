@@ -346,3 +346,45 @@ class Claim:
     events: tuple[str, ...] = ()  # ids of the event reports it asserts
     figures: tuple[tuple[str, Span], ...] = ()  # (event report id, fatality figure) it gives
     rule: str = ""
+
+
+# -- links across documents (issue 7): near-duplicates, derived-from, origins --------------------
+
+LinkKind = Literal["near-duplicate", "derived-from"]
+OriginKind = Literal["self", "document", "outlet"]
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """Two documents that share text. ``document_id`` is the later one (the order of
+    derivation: publication day, then ingestion); for ``derived-from`` it carries the text
+    of ``other_id``."""
+
+    document_id: str
+    other_id: str
+    kind: LinkKind
+    jaccard: float  # estimated from the MinHash signatures
+    jaccard_exact: float  # on the two shingle sets
+    contains_other: float  # share of other_id's shingles found in document_id
+    contained: float  # share of document_id's shingles found in other_id
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The independent source a document ultimately carries: the root of its derived-from
+    chain (``document``), an outlet it credits that we do not hold (``outlet``), or itself."""
+
+    document_id: str
+    origin: str  # a document id, or "outlet:<name>"
+    kind: OriginKind
+    name: str | None  # the origin's outlet: the root document's site, or the credited outlet
+    parent_id: str | None  # the document it is derived from (first step of the chain)
+    depth: int  # derived-from steps to the root document (0: itself)
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

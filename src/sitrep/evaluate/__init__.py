@@ -20,7 +20,7 @@ from ..errors import EvaluationError
 TASKS: dict[str, str] = {"extraction": "extraction", "dates": "dates", "timex": "timex",
                          "geoparsing": "geoparsing", "factuality": "factuality",
                          "event-types": "event_types", "cameo": "cameo",
-                         "attribution": "attribution"}
+                         "attribution": "attribution", "dupes": "dupes"}
 
 
 def scorer(task: str) -> ModuleType:

@@ -1,0 +1,237 @@
+"""The link stage: fingerprint new documents, compare them with everything stored, store
+near-duplicate and derived-from links, and (re)compute the origins they change.
+
+Incremental: each document is fingerprinted once (its signature, band keys and outlet keys
+are stored); a new batch is compared with the stored documents through the band and outlet
+indexes in SQLite, never all pairs, and memory holds one batch at a time. A pair is scored
+once, when its second document arrives, so running the stage again adds nothing and a batch
+added later gives the links a rebuild from scratch gives. Origins are recomputed for the
+documents of the batch, those of its new links and every document derived from them.
+Each batch is committed atomically with its fingerprints: a killed run resumes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..records import DocumentLink
+from ..store import Store
+from ..store.links import (
+    LinkedDocument,
+    PendingDocument,
+    band_candidates,
+    children,
+    count_pending,
+    linked_documents,
+    outlet_candidates,
+    outlet_facts,
+    parents,
+    pending_batch,
+    reset_links,
+    save_bands,
+    save_fingerprint,
+    save_links,
+    save_origins,
+    signatures,
+    stored_params,
+    texts,
+)
+from .derived import (
+    CITE_WINDOW_DAYS,
+    MAX_CITE_CANDIDATES,
+    OriginFacts,
+    credits,
+    derivation,
+    order_pair,
+    outlet_rows,
+    resolve_origins,
+    site_keys,
+)
+from .minhash import Fingerprint, Fingerprinter, params, shingle_hashes
+from .near_duplicates import (
+    is_near_duplicate,
+    near_duplicate_reason,
+    score,
+    select_band_candidates,
+    worth_scoring,
+)
+
+# Documents fingerprinted and compared per transaction: bounds memory (texts and shingle
+# sets of one batch) and the work a kill -9 can lose.
+BATCH_SIZE = 5000
+# Processes that fingerprint big batches (minhash.POOL_MIN_TEXTS or more) while this one
+# stores the previous batch: fingerprinting is half of the stage's CPU time and parallel, the
+# SQLite side one writer. One core is left to the writer (on 2 cores, 1 worker beats 2).
+DEFAULT_WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+@dataclass
+class LinkSummary:
+    documents: int = 0  # fingerprinted in this run
+    too_short: int = 0  # fewer shingles than minhash.MIN_SHINGLES: not compared
+    candidates: int = 0  # pairs scored exactly
+    near_duplicates: int = 0  # new links of each kind
+    derived: int = 0
+    origins: int = 0  # origins (re)computed
+    reindexed: bool = False  # the stored fingerprints had other parameters
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+
+
+class LinkProgress:
+    """What the stage reports while it works (the CLI draws a progress bar from it)."""
+
+    def stage_start(self, name: str, total: int) -> None: ...
+    def stage_advance(self) -> None: ...
+
+
+class _Timer:
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+
+    def __call__(self, phase: str, start: float) -> float:
+        now = time.perf_counter()
+        self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - start, 4)
+        return now
+
+
+def run_links(store: Store, *, run_id: int | None = None, progress: LinkProgress | None = None,
+              workers: int = DEFAULT_WORKERS, batch_size: int = BATCH_SIZE,
+              limit: int | None = None) -> LinkSummary:
+    """Link every document the stage has not seen yet, in ingestion order (at most
+    ``limit`` of them), see the module docstring."""
+    progress = progress or LinkProgress()
+    summary = LinkSummary()
+    if stored_params(store) != params():
+        with store.transaction():
+            summary.reindexed = stored_params(store) is not None
+            reset_links(store, params())
+    pending = count_pending(store)
+    left = pending if limit is None else min(limit, pending)
+    progress.stage_start("links", left)
+    with Fingerprinter(workers) as fingerprinter:
+
+        def fetch(after: int) -> tuple[list[PendingDocument], Callable[[], list[Fingerprint]]]:
+            nonlocal left
+            batch = pending_batch(store, after, min(batch_size, left)) if left > 0 else []
+            left -= len(batch)
+            return batch, fingerprinter.start([d.text for d in batch])
+
+        batch, fingerprints = fetch(0)
+        while batch:
+            # The next batch is fingerprinted (in the workers) while this one is stored.
+            upcoming = fetch(batch[-1].rowid)
+            t = time.perf_counter()
+            fps = fingerprints()
+            _Timer(summary.seconds)("fingerprint", t)
+            _link_batch(store, batch, fps, run_id, summary)
+            for _ in batch:
+                progress.stage_advance()
+            batch, fingerprints = upcoming
+    return summary
+
+
+def _day(doc: PendingDocument) -> str:
+    return (doc.published or doc.ingested_at)[:10]
+
+
+def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fingerprint],
+                run_id: int | None, summary: LinkSummary) -> None:
+    tick = _Timer(summary.seconds)
+    t = time.perf_counter()
+    with store.transaction():
+        ids: dict[int, Fingerprint] = {}
+        bands: list[tuple[int, int]] = []
+        for doc, fp in zip(batch, fps, strict=True):
+            probe = LinkedDocument(0, doc.id, _day(doc), doc.published,
+                                   doc.ingested_at, doc.site, doc.url, doc.cited_sources,
+                                   len(fp.shingles), fp.signature)
+            link_id = save_fingerprint(store, doc.id, len(fp.shingles), fp.signature,
+                                       _day(doc), outlet_rows(probe), run_id)
+            ids[link_id] = fp
+            bands += [(k, link_id) for k in fp.bands]
+            summary.too_short += not fp.comparable
+        save_bands(store, bands)
+        summary.documents += len(batch)
+        t = tick("index", t)
+        band_pairs = select_band_candidates(band_candidates(
+            store, {i: fp.bands for i, fp in ids.items() if fp.comparable}))
+        cite_pairs = {(min(a, b), max(a, b))
+                      for a, b in outlet_candidates(store, list(ids), CITE_WINDOW_DAYS,
+                                                    MAX_CITE_CANDIDATES)}
+        t = tick("candidates", t)
+        links = _score_pairs(store, ids, band_pairs, cite_pairs, summary)
+        t = tick("score", t)
+        save_links(store, links, run_id)
+        summary.near_duplicates += sum(1 for x in links if x.kind == "near-duplicate")
+        summary.derived += sum(1 for x in links if x.kind == "derived-from")
+        docs = linked_documents(store, ids)
+        touched = {d.document_id for d in docs.values()}
+        touched |= {x.document_id for x in links if x.kind == "derived-from"}
+        summary.origins += _update_origins(store, touched)
+        tick("origins", t)
+
+
+def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tuple[int, int]],
+                 cite_pairs: set[tuple[int, int]], summary: LinkSummary) -> list[DocumentLink]:
+    """Score candidate pairs exactly and turn them into links (later → earlier)."""
+    # The cheap test on signatures first: only pairs passing it need old texts re-shingled.
+    stored = signatures(store, {i for p in band_pairs for i in p if i not in batch})
+    empty = np.empty(0, dtype=np.uint32)
+
+    def signed(i: int) -> Fingerprint:
+        return batch.get(i) or Fingerprint(empty, stored.get(i))
+
+    pairs = sorted(cite_pairs | {p for p in band_pairs
+                                 if worth_scoring(signed(p[0]), signed(p[1]))})
+    docs = linked_documents(store, {i for p in pairs for i in p})
+    old = {i for p in pairs for i in p if i not in batch}
+    old_texts = texts(store, [docs[i].document_id for i in old])
+    fps = dict(batch)
+    # Old documents: their signature is stored; only their shingles are computed again.
+    fps.update({i: Fingerprint(shingle_hashes(old_texts[docs[i].document_id]), docs[i].signature)
+                for i in old})
+    links: list[DocumentLink] = []
+    for a, b in pairs:
+        later, earlier, s, how = order_pair(docs[a], docs[b], score(fps[a], fps[b]))
+        summary.candidates += 1
+        if is_near_duplicate(s):
+            links.append(DocumentLink(later.document_id, earlier.document_id, "near-duplicate",
+                                      s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b,
+                                      near_duplicate_reason(s)))
+        why = derivation(later, earlier, s, how)
+        if why:
+            links.append(DocumentLink(later.document_id, earlier.document_id, "derived-from",
+                                      s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b, why))
+    return links
+
+
+def _update_origins(store: Store, touched: set[str]) -> int:
+    """Recompute the origins of ``touched`` and of every document derived from them."""
+    todo, frontier = set(touched), set(touched)
+    while frontier:
+        frontier = children(store, sorted(frontier)) - todo
+        todo |= frontier
+    # One query each for the parents and outlets of every document to resolve; a chain
+    # reaching above them (an old parent) is read as it goes.
+    known_parents = parents(store, sorted(todo))
+    facts = outlet_facts(store, sorted(todo))
+
+    def parents_of(doc_id: str) -> list[DocumentLink]:
+        if doc_id not in todo:
+            known_parents.update(parents(store, [doc_id]))
+        return known_parents.get(doc_id, [])
+
+    def facts_of(doc_id: str) -> OriginFacts:
+        if doc_id not in facts:
+            facts.update(outlet_facts(store, [doc_id]))
+        site, url, cited = facts.get(doc_id, (None, None, ()))
+        return OriginFacts(site, credits(cited, site_keys(site, url)))
+
+    found = resolve_origins(sorted(todo), parents_of, facts_of)
+    save_origins(store, found)
+    return len(found)

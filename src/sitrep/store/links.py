@@ -1,0 +1,323 @@
+"""Storing and reading links across documents: fingerprints, LSH band keys, outlet keys,
+near-duplicate and derived-from links, origins (tables of migration 0005)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..records import DocumentLink, Origin
+from .sqlite import Store
+
+# Rows bound per SQL statement ("IN (?, ?, …)"): far below SQLite's variable limit.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """What the link stage reads of a document it has not seen yet."""
+
+    rowid: int
+    id: str
+    text: str
+    site: str | None
+    url: str | None
+    published: str | None
+    ingested_at: str
+    cited_sources: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class LinkedDocument:
+    """What the derived-from rules and origins need of a stored document."""
+
+    link_id: int
+    document_id: str
+    day: str  # the publication day, else the day it was ingested
+    published: str | None  # ISO date or timestamp
+    ingested_at: str
+    site: str | None
+    url: str | None
+    cited_sources: tuple[dict[str, Any], ...]
+    shingles: int
+    signature: np.ndarray | None
+
+    @property
+    def dated(self) -> bool:
+        return self.published is not None
+
+    @property
+    def ingested(self) -> tuple[str, int]:
+        """The order of ingestion."""
+        return (self.ingested_at, self.link_id)
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
+
+
+# -- parameters -----------------------------------------------------------------------------------
+def stored_params(store: Store) -> str | None:
+    row = store.conn.execute("SELECT value FROM link_state WHERE key = 'params'").fetchone()
+    return row[0] if row else None
+
+
+def reset_links(store: Store, params: str) -> None:
+    """Forget every fingerprint, link and origin (they were made with other parameters).
+    Call inside a transaction."""
+    for t in ("link_bands", "link_outlets", "document_links", "document_origins",
+              "link_documents"):
+        store.conn.execute(f"DELETE FROM {t}")
+    store.conn.execute("INSERT OR REPLACE INTO link_state(key, value) VALUES ('params', ?)",
+                       (params,))
+
+
+# -- the stage's input ----------------------------------------------------------------------------
+def count_pending(store: Store) -> int:
+    return store.conn.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+        "(SELECT 1 FROM link_documents l WHERE l.document_id = d.id)").fetchone()[0]
+
+
+def pending_batch(store: Store, after_rowid: int, limit: int) -> list[PendingDocument]:
+    """The next ``limit`` documents without fingerprints, in ingestion order."""
+    rows = store.conn.execute(
+        "SELECT d.rowid, d.id, d.text, d.site, d.url, d.published, d.ingested_at, "
+        "d.cited_sources FROM documents d WHERE d.rowid > ? AND NOT EXISTS "
+        "(SELECT 1 FROM link_documents l WHERE l.document_id = d.id) ORDER BY d.rowid LIMIT ?",
+        (after_rowid, limit)).fetchall()
+    return [PendingDocument(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "",
+                            tuple(json.loads(r[7] or "[]"))) for r in rows]
+
+
+def save_fingerprint(store: Store, document_id: str, shingles: int,
+                     signature: np.ndarray | None, day: str,
+                     outlets: Iterable[tuple[str, str]], run_id: int | None) -> int:
+    """Store one document's fingerprint and outlet keys; its link id (for its band keys)."""
+    c = store.conn
+    cur = c.execute(
+        "INSERT INTO link_documents(document_id, shingles, signature, day, run_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (document_id, shingles, None if signature is None else signature.tobytes(), day, run_id))
+    link_id = int(cur.lastrowid or 0)
+    c.executemany("INSERT OR IGNORE INTO link_outlets(key, role, doc) VALUES (?, ?, ?)",
+                  [(k, role, link_id) for k, role in outlets])
+    return link_id
+
+
+def save_bands(store: Store, rows: list[tuple[int, int]]) -> None:
+    """Store (band key, link id) rows, in key order (B-tree pages filled in order)."""
+    rows.sort()
+    store.conn.executemany("INSERT OR IGNORE INTO link_bands(key, doc) VALUES (?, ?)", rows)
+
+
+# -- candidates -----------------------------------------------------------------------------------
+def band_candidates(store: Store, bands: dict[int, Sequence[int]]) -> list[tuple[int, int, int]]:
+    """(new doc, other doc, shared band keys) for every stored document sharing a band key
+    with one of ``bands`` (link id → its keys; these are stored already)."""
+    c = store.conn
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS link_batch_bands(key INTEGER, doc INTEGER)")
+    c.execute("DELETE FROM temp.link_batch_bands")
+    # In key order: the lookups then walk the band index in order (page locality).
+    c.executemany("INSERT INTO temp.link_batch_bands(key, doc) VALUES (?, ?)",
+                  sorted((k, doc) for doc, keys in bands.items() for k in keys))
+    rows = c.execute(
+        "SELECT t.doc, b.doc, count(*) FROM temp.link_batch_bands t "
+        "JOIN link_bands b ON b.key = t.key AND b.doc != t.doc GROUP BY t.doc, b.doc").fetchall()
+    c.execute("DELETE FROM temp.link_batch_bands")
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def outlet_candidates(store: Store, docs: Sequence[int], window_days: int,
+                      limit: int) -> list[tuple[int, int]]:
+    """(new doc, other doc) where one cites an outlet the other is published by, their days
+    at most ``window_days`` apart; at most ``limit`` per new document and direction, the
+    nearest in time first."""
+    found: list[tuple[int, int]] = []
+    for part in _chunks(list(docs)):
+        marks = ", ".join("?" * len(part))
+        for mine, theirs in (("cites", "site"), ("site", "cites")):
+            rows = store.conn.execute(
+                "SELECT n.doc, o.doc, abs(julianday(ln.day) - julianday(lo.day)) AS gap "
+                "FROM link_outlets n JOIN link_outlets o ON o.key = n.key AND o.role = ? "
+                "AND o.doc != n.doc "
+                "JOIN link_documents ln ON ln.id = n.doc JOIN link_documents lo ON lo.id = o.doc "
+                f"WHERE n.role = ? AND n.doc IN ({marks}) AND gap <= ? "
+                "ORDER BY n.doc, gap, o.doc", (theirs, mine, *part, window_days)).fetchall()
+            per_doc: dict[int, int] = {}
+            for new, other, _ in rows:
+                if per_doc.get(new, 0) < limit:
+                    per_doc[new] = per_doc.get(new, 0) + 1
+                    found.append((new, other))
+    return found
+
+
+def linked_documents(store: Store, link_ids: Iterable[int]) -> dict[int, LinkedDocument]:
+    """Stored documents by link id, with what the rules need (not their text)."""
+    ids = sorted(set(link_ids))
+    out: dict[int, LinkedDocument] = {}
+    for part in _chunks(ids):
+        rows = store.conn.execute(
+            "SELECT l.id, l.document_id, l.day, d.published, d.ingested_at, d.site, "
+            "d.url, d.cited_sources, l.shingles, l.signature FROM link_documents l "
+            "JOIN documents d ON d.id = l.document_id "
+            f"WHERE l.id IN ({', '.join('?' * len(part))})", part).fetchall()
+        for r in rows:
+            sig = None if r[9] is None else np.frombuffer(r[9], dtype=np.uint32)
+            out[r[0]] = LinkedDocument(r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6],
+                                       tuple(json.loads(r[7] or "[]")), r[8], sig)
+    return out
+
+
+def signatures(store: Store, link_ids: Iterable[int]) -> dict[int, np.ndarray]:
+    """Stored MinHash signatures by link id (documents too short to compare have none)."""
+    out: dict[int, np.ndarray] = {}
+    for part in _chunks(sorted(set(link_ids))):
+        for i, blob in store.conn.execute(
+                "SELECT id, signature FROM link_documents WHERE signature IS NOT NULL "
+                f"AND id IN ({', '.join('?' * len(part))})", part):
+            out[i] = np.frombuffer(blob, dtype=np.uint32)
+    return out
+
+
+def outlet_facts(store: Store, document_ids: Sequence[str]
+                 ) -> dict[str, tuple[str | None, str | None, tuple[dict[str, Any], ...]]]:
+    """Site, URL and cited sources of documents, by id."""
+    out = {}
+    for part in _chunks(list(document_ids)):
+        for r in store.conn.execute(
+                "SELECT id, site, url, cited_sources FROM documents "
+                f"WHERE id IN ({', '.join('?' * len(part))})", part):
+            out[r[0]] = (r[1], r[2], tuple(json.loads(r[3] or "[]")))
+    return out
+
+
+def texts(store: Store, document_ids: Iterable[str]) -> dict[str, str]:
+    ids = sorted(set(document_ids))
+    out: dict[str, str] = {}
+    for part in _chunks(ids):
+        out.update(store.conn.execute(
+            f"SELECT id, text FROM documents WHERE id IN ({', '.join('?' * len(part))})",
+            part).fetchall())
+    return out
+
+
+# -- links ----------------------------------------------------------------------------------------
+def save_links(store: Store, links: Iterable[DocumentLink], run_id: int | None) -> int:
+    """Store links (a pair and kind already stored is kept as it was); how many were new."""
+    new = 0
+    for link in links:
+        cur = store.conn.execute(
+            "INSERT OR IGNORE INTO document_links(document_id, other_id, kind, jaccard, "
+            "jaccard_exact, contains_other, contained, reason, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (link.document_id, link.other_id, link.kind, link.jaccard, link.jaccard_exact,
+             link.contains_other, link.contained, link.reason, run_id))
+        new += cur.rowcount
+    return new
+
+
+def _link(row: Any) -> DocumentLink:
+    return DocumentLink(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7])
+
+
+_LINK_COLUMNS = ("document_id, other_id, kind, jaccard, jaccard_exact, contains_other, "
+                 "contained, reason")
+
+
+def parents(store: Store, document_ids: Sequence[str]) -> dict[str, list[DocumentLink]]:
+    """The derived-from links of documents (to the documents whose text they carry)."""
+    out: dict[str, list[DocumentLink]] = {}
+    for part in _chunks(list(document_ids)):
+        for r in store.conn.execute(
+                f"SELECT {_LINK_COLUMNS} FROM document_links WHERE kind = 'derived-from' "
+                f"AND document_id IN ({', '.join('?' * len(part))}) "
+                "ORDER BY document_id, other_id", part):
+            out.setdefault(r[0], []).append(_link(r))
+    return out
+
+
+def children(store: Store, document_ids: Sequence[str]) -> set[str]:
+    """Documents derived from any of ``document_ids``."""
+    found: set[str] = set()
+    for part in _chunks(list(document_ids)):
+        found.update(r[0] for r in store.conn.execute(
+            "SELECT document_id FROM document_links WHERE kind = 'derived-from' AND other_id "
+            f"IN ({', '.join('?' * len(part))})", part))
+    return found
+
+
+def document_links(store: Store, document_id: str) -> list[DocumentLink]:
+    """Every link of one document, either side."""
+    return [_link(r) for r in store.conn.execute(
+        f"SELECT {_LINK_COLUMNS} FROM document_links WHERE document_id = ? OR other_id = ? "
+        "ORDER BY kind, document_id, other_id", (document_id, document_id))]
+
+
+# -- origins --------------------------------------------------------------------------------------
+def save_origins(store: Store, origins: Iterable[Origin]) -> None:
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO document_origins(document_id, origin, kind, name, parent_id, "
+        "depth, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(o.document_id, o.origin, o.kind, o.name, o.parent_id, o.depth, o.reason)
+         for o in origins])
+
+
+def origins(store: Store, document_ids: Iterable[str]) -> dict[str, Origin]:
+    """The origins of these documents (those the link stage has seen), by document id."""
+    ids = sorted(set(document_ids))
+    out: dict[str, Origin] = {}
+    for part in _chunks(ids):
+        for r in store.conn.execute(
+                "SELECT document_id, origin, kind, name, parent_id, depth, reason FROM "
+                f"document_origins WHERE document_id IN ({', '.join('?' * len(part))})", part):
+            out[r[0]] = Origin(*r)
+    return out
+
+
+def origin_of(store: Store, document_id: str) -> Origin | None:
+    """A document's origin: the independent source it ultimately carries (None until the
+    link stage of ``sitrep analyze`` has seen it)."""
+    return origins(store, [document_id]).get(document_id)
+
+
+# -- listing --------------------------------------------------------------------------------------
+def link_rows(store: Store, *, kind: str | None = None,
+              limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Near-duplicate and derived-from pairs, strongest first, each with both documents'
+    title, site and date; then documents derived from an outlet we do not hold."""
+    where, params = ("WHERE l.kind = ?", [kind]) if kind else ("", [])
+    sql = (
+        f"SELECT l.document_id, l.other_id, l.kind, l.jaccard, l.jaccard_exact, "
+        "l.contains_other, l.contained, l.reason, a.title, a.site, a.published, b.title, "
+        "b.site, b.published FROM document_links l JOIN documents a ON a.id = l.document_id "
+        f"JOIN documents b ON b.id = l.other_id {where} "
+        "ORDER BY max(l.contains_other, l.contained) DESC, l.document_id, l.other_id, l.kind")
+    n = 0
+    for r in store.conn.execute(sql, params):
+        if limit is not None and n >= limit:
+            return
+        n += 1
+        yield {"kind": r[2], "document": {"id": r[0], "title": r[8], "site": r[9],
+                                          "published": r[10]},
+               "other": {"id": r[1], "title": r[11], "site": r[12], "published": r[13]},
+               "jaccard": r[3], "jaccard_exact": r[4], "contains_other": r[5],
+               "contained": r[6], "reason": r[7]}
+    if kind not in (None, "derived-from"):
+        return
+    for r in store.conn.execute(
+            "SELECT o.document_id, o.name, o.reason, d.title, d.site, d.published "
+            "FROM document_origins o JOIN documents d ON d.id = o.document_id "
+            "WHERE o.kind = 'outlet' AND o.depth = 0 ORDER BY o.document_id"):
+        if limit is not None and n >= limit:
+            return
+        n += 1
+        yield {"kind": "derived-from", "document": {"id": r[0], "title": r[3], "site": r[4],
+                                                    "published": r[5]},
+               "other": {"id": None, "outlet": r[1]}, "jaccard": None, "jaccard_exact": None,
+               "contains_other": None, "contained": None, "reason": r[2]}

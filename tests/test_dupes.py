@@ -1,0 +1,180 @@
+"""Near-duplicates, derived-from and origins (issue 7, documents): real samples, real SQLite,
+the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sitrep.link.minhash import MIN_SHINGLES, fingerprint, shingle_hashes
+from sitrep.link.near_duplicates import score
+
+from conftest import SAMPLES, Cli
+
+ORIGINAL = "nile-post-wire_el-fasher-abu-shouk-shelling.html"  # #8
+REPOST = "blogspot-repost_el-fasher-shelling.html"  # #9
+BOULKESSI = ("sahel-monitor_boulkessi-camp-attack.html", "wire.jsonl#1", "crawl.warc.gz#3")
+CREDITED = "sahel-security-digest_boulkessi-repost.html"  # credits Sahel Monitor (#1)
+UNCREDITED = "africa-news-now_boulkessi-copy.html"  # copies the PAWS wire (#2)
+REPOST_FILES = (REPOST, CREDITED, UNCREDITED)
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    cli = Cli(tmp_path_factory.mktemp("dupes") / "dupes.db")
+    cli("analyze", str(SAMPLES))
+    return cli
+
+
+@pytest.fixture(scope="module")
+def ids(analysed) -> dict[str, str]:
+    return {name: d["id"] for name, d in analysed.docs_by_name().items()}
+
+
+def links_by_pair(cli: Cli) -> dict[tuple[str, str, str], dict]:
+    return {(r["document"]["id"], r["other"]["id"], r["kind"]): r for r in cli.json("dupes")}
+
+
+def origins(db: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT document_id, origin, kind FROM document_origins")}
+
+
+def test_el_fasher_repost_is_derived_from_the_original(analysed, ids):
+    links = links_by_pair(analysed)
+    repost, original = ids[REPOST], ids[ORIGINAL]
+    derived = links[(repost, original, "derived-from")]
+    near = links[(repost, original, "near-duplicate")]
+    assert near["jaccard_exact"] >= 0.35 and derived["contained"] >= 0.6
+    assert 0 < derived["jaccard"] <= 1 and derived["contains_other"] > 0
+    assert "Nile Post Wire" in derived["reason"] and "2 days later" in derived["reason"]
+    shown = analysed.json("show", repost[:10])
+    assert shown["origin"]["origin"] == original and shown["origin"]["kind"] == "document"
+    assert [x["other_id"] for x in shown["derived_from"]] == [original]
+    assert analysed.json("show", original[:10])["origin"]["kind"] == "self"
+    plain = analysed("show", repost[:10]).stdout
+    assert "origin" in plain and original[:12] in plain
+
+
+def test_boulkessi_reports_are_not_near_duplicates_and_each_is_its_own_origin(analysed, ids):
+    trio = {ids[n] for n in BOULKESSI}
+    assert not [k for k in links_by_pair(analysed) if {k[0], k[1]} <= trio]
+    found = origins(analysed.db)
+    assert all(found[i] == (i, "self") for i in trio)
+
+
+def test_boulkessi_reposts_carry_their_sources_origin(analysed, ids):
+    found = origins(analysed.db)
+    assert found[ids[CREDITED]][0] == ids[BOULKESSI[0]]  # credits Sahel Monitor and copies it
+    assert found[ids[UNCREDITED]][0] == ids[BOULKESSI[1]]  # copies the wire the same day
+    story = [ids[n] for n in (*BOULKESSI, CREDITED, UNCREDITED)]
+    assert len({found[i][0] for i in story}) == 3  # 5 documents, 3 independent sources
+    reasons = {r["kind"]: r["reason"] for r in analysed.json("dupes", "--kind", "derived-from")
+               if r["document"]["id"] == ids[UNCREDITED]}
+    assert "the same day, the copy" in reasons["derived-from"]
+
+
+def test_no_other_sample_pairs_are_linked(analysed, ids):
+    pairs = {(k[0], k[1]) for k in links_by_pair(analysed)}
+    assert pairs == {(ids[REPOST], ids[ORIGINAL]), (ids[CREDITED], ids[BOULKESSI[0]]),
+                     (ids[UNCREDITED], ids[BOULKESSI[1]])}
+
+
+def test_running_again_adds_nothing(analysed):
+    before = analysed.json("dupes")
+    again = analysed.json("analyze", str(SAMPLES))
+    assert again["links"]["documents"] == 0 and again["links"]["near_duplicates"] == 0
+    assert analysed.json("dupes") == before
+
+
+def _copy(names: tuple[str, ...], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SAMPLES / name, folder / name)
+    return folder
+
+
+def _state(cli: Cli) -> tuple[set, dict]:
+    links = {(k, r["jaccard"], r["jaccard_exact"], r["contains_other"], r["contained"],
+              r["reason"]) for k, r in links_by_pair(cli).items()}
+    return links, origins(cli.db)
+
+
+CORPUS = (ORIGINAL, REPOST, "sahel-monitor_boulkessi-camp-attack.html", CREDITED, UNCREDITED,
+          "wire.jsonl")
+
+
+def test_incremental_equals_rebuild(tmp_path):
+    rebuilt = Cli(tmp_path / "rebuild.db")
+    rebuilt("analyze", str(_copy(CORPUS, tmp_path / "all")))
+    # The reposts arrive in a second run; then, in another database, a repost arrives
+    # before its original (whose origin then moves from the repost to the original).
+    stepwise = Cli(tmp_path / "steps.db")
+    stepwise("analyze", str(_copy(tuple(n for n in CORPUS if n not in REPOST_FILES),
+                                  tmp_path / "first")))
+    second = stepwise.json("analyze", str(_copy(REPOST_FILES, tmp_path / "second")))
+    assert second["links"]["documents"] == 3
+    reversed_order = Cli(tmp_path / "reversed.db")
+    reversed_order("analyze", str(_copy(tuple(n for n in CORPUS if n != ORIGINAL),
+                                        tmp_path / "without-original")))
+    before = origins(reversed_order.db)
+    reversed_order("analyze", str(_copy((ORIGINAL,), tmp_path / "original")))
+    assert _state(stepwise) == _state(rebuilt) == _state(reversed_order)
+    repost = next(d["id"] for n, d in reversed_order.docs_by_name().items() if n == REPOST)
+    assert before[repost] == (repost, "self") != origins(reversed_order.db)[repost]
+
+
+def test_a_repost_crediting_one_outlet_we_do_not_hold_points_at_it(tmp_path):
+    copy = Cli(tmp_path / "copy.db")
+    copy("analyze", str(_copy((UNCREDITED,), tmp_path / "copy")))
+    text = copy.json("docs")[0]["text"]
+    credited = tmp_path / "credited" / "repost.txt"
+    credited.parent.mkdir()
+    credited.write_text(f"{text}\n\nSources:\nPan-African Wire Service\n", encoding="utf-8")
+    cli = Cli(tmp_path / "credit.db")
+    cli("analyze", str(credited))
+    doc = cli.json("docs")[0]
+    assert [c["name"] for c in doc["cited_sources"]] == ["Pan-African Wire Service"]
+    shown = cli.json("show", doc["id"][:10])
+    assert shown["origin"]["origin"] == "outlet:Pan-African Wire Service"
+    assert [r["other"] for r in cli.json("dupes")] == [
+        {"id": None, "outlet": "Pan-African Wire Service"}]
+    # Once the wire itself is stored, the repost carries it (it cites its outlet).
+    cli("analyze", str(_copy(("wire.jsonl",), tmp_path / "wire")))
+    wire = cli.docs_by_name()["wire.jsonl#1"]["id"]
+    assert cli.json("show", doc["id"][:10])["origin"]["origin"] == wire
+
+
+def test_other_parameters_reindex_and_find_the_same_links(analysed):
+    before = links_by_pair(analysed)
+    with sqlite3.connect(analysed.db) as conn:
+        conn.execute("UPDATE link_state SET value = 'words=5 (an older sitrep)'")
+    again = analysed.json("analyze", str(SAMPLES))
+    assert again["links"]["reindexed"] and again["links"]["documents"] == len(analysed.json("docs"))
+    assert links_by_pair(analysed) == before
+
+
+def test_shingles_ignore_case_quotes_dashes_and_accents():
+    assert (shingle_hashes('“Sévaré is calm,” he said — briefly.').tolist()
+            == shingle_hashes('"Sevare IS calm," he said - briefly').tolist())
+
+
+def test_a_short_text_is_not_compared():
+    short = fingerprint("Gunmen attacked a village near Djibo on Sunday, residents said.")
+    assert not short.comparable and len(short.shingles) < MIN_SHINGLES
+    text = (SAMPLES.parent / "samples-src" / "README.md").read_text(encoding="utf-8")
+    long = fingerprint(text)
+    s = score(long, long)
+    assert long.comparable and s.jaccard == s.jaccard_exact == s.a_in_b == 1.0
+
+
+def test_eval_dupes_runs_on_the_bundled_samples(cli):
+    report = cli.json("eval", "dupes", "--floor", "systems.sitrep.precision=0.99")
+    sitrep = report["systems"]["sitrep"]
+    assert sitrep["hard_negative_accuracy"] == 1.0 and sitrep["recall"] > 0.8
+    assert report["origins"]["same_origin"]["precision"] == 1.0
+    assert set(report["systems"]) == {"sitrep", "datasketch_lsh", "jaccard"}
