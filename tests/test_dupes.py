@@ -3,12 +3,14 @@ the real CLI."""
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from sitrep.evaluate.mutations import abridge, edit, vocabulary
 from sitrep.link.minhash import MIN_SHINGLES, fingerprint, shingle_hashes
 from sitrep.link.near_duplicates import score
 
@@ -178,3 +180,32 @@ def test_eval_dupes_runs_on_the_bundled_samples(cli):
     assert sitrep["hard_negative_accuracy"] == 1.0 and sitrep["recall"] > 0.8
     assert report["origins"]["same_origin"]["precision"] == 1.0
     assert set(report["systems"]) == {"sitrep", "datasketch_lsh", "jaccard"}
+
+
+def test_a_rewrite_is_derived_only_when_it_credits_its_source(tmp_path):
+    """A heavy rewrite shares too little text to be derived by containment alone; crediting
+    the outlet in a Sources block makes it derived (the cite rule)."""
+    wire_folder = _copy(("wire.jsonl",), tmp_path / "wire")
+    found = {}
+    dated = "Mali: dozens killed in Boulkessi attack\nMar 14, 2024\n\n"
+    for head, credit in ((dated, "Sources:\nPan-African Wire Service"),
+                         (dated, "Posted in Africa"),
+                         ("", "Sources:\nPan-African Wire Service")):  # undated
+        cli = Cli(tmp_path / f"{len(found)}.db")
+        cli("analyze", str(wire_folder))
+        wire = cli.docs_by_name()["wire.jsonl#1"]
+        rng = random.Random(3)
+        body = edit(abridge(wire["text"], 0.5, rng), 0.3, rng, vocabulary([wire["text"]]))
+        rewrite = tmp_path / f"rewrite{len(found)}" / "rewrite.txt"
+        rewrite.parent.mkdir()
+        rewrite.write_text(f"{head}{body}\n\n{credit}\n", encoding="utf-8")
+        cli("analyze", str(rewrite.parent))
+        doc = cli.docs_by_name()["rewrite.txt"]
+        assert bool(doc["published"]) == bool(head)
+        found[len(found)] = [r for r in cli.json("dupes") if r["document"]["id"] == doc["id"]]
+    credited, uncredited, undated = found.values()
+    assert uncredited == []
+    for [link] in (credited, undated):
+        assert link["kind"] == "derived-from" and link["other"]["id"] == wire["id"]
+        assert link["reason"].startswith("cites Pan-African Wire Service")
+        assert 0.3 <= max(link["contains_other"], link["contained"]) < 0.5

@@ -12,7 +12,9 @@ ingestion) is derived from the earlier one when
   ``CITED_CONTAINMENT`` of either text: a rewrite that credits its source.
 
 Citing an outlet without sharing its text is reporting, not copying: a report quoting a
-wire's death toll is not derived from the wire.
+wire's death toll is not derived from the wire. A citing document is compared with the
+cited outlet's documents of the days around it (``CITE_WINDOW_DAYS``; an undated one with the
+outlet's latest), at most ``MAX_CITE_CANDIDATES`` of them, nearest in time first.
 
 **Origin.** Each document's origin is the independent source it ultimately carries: follow
 its derived-from links to the root, each step to the parent it shares most text with. A
@@ -32,7 +34,7 @@ from typing import Any
 
 from ..ingest.outlets import find_outlet, outlet_key
 from ..records import DocumentLink, Origin
-from ..store.links import LinkedDocument
+from ..store.links import UNDATED, LinkedDocument
 from .near_duplicates import PairScore
 
 # The later document is derived from the earlier when the text they share is most of either
@@ -43,6 +45,10 @@ DERIVED_CONTAINMENT = 0.5
 # With a credit to the earlier document's outlet, a third of shared text is copying: a
 # rewrite credits what it rewrites. Different stories share at most 0.21 (boilerplate).
 CITED_CONTAINMENT = 0.3
+# A citing pair whose containment, estimated from the signatures, is under this is not
+# scored exactly (which re-reads the stored text): half the rule's threshold, well beyond
+# the estimate's error (about ±0.06 there with 128 permutations).
+CITED_MIN_ESTIMATE = 0.15
 # A document citing an outlet is compared with that outlet's documents published up to this
 # many days before or after it (a repost follows its source within days; a wider window
 # only adds candidates from the outlet's other stories).
@@ -106,10 +112,20 @@ def credits(cited_sources: Sequence[dict[str, Any]], own: frozenset[str]) -> tup
 
 
 def outlet_rows(doc: LinkedDocument) -> list[tuple[str, str]]:
-    """(key, role) rows of the outlet index: the outlets it is published by and cites."""
+    """(key, role) rows of the outlet index: ``<outlet key>|<day>`` (or ``|undated``) for the
+    outlets it is published by (``site``) and those it cites (``cites``)."""
     own = site_keys(doc.site, doc.url)
-    return [(k, "site") for k in sorted(own)] + \
-        [(k, "cites") for k in sorted(cited_keys(doc.cited_sources, own))]
+    day = doc.day if doc.dated else UNDATED
+    return [(f"{k}|{day}", "site") for k in sorted(own)] + \
+        [(f"{k}|{day}", "cites") for k in sorted(cited_keys(doc.cited_sources, own))]
+
+
+def outlet_lookups(doc: LinkedDocument) -> list[tuple[str, str]]:
+    """(outlet key, role) to look up for a new document: the documents of the outlets it
+    cites (``site``), and the documents citing its own outlet (``cites``)."""
+    own = site_keys(doc.site, doc.url)
+    return [(k, "site") for k in sorted(cited_keys(doc.cited_sources, own))] + \
+        [(k, "cites") for k in sorted(own)]
 
 
 def _day(value: str) -> date | None:

@@ -86,7 +86,7 @@ def params() -> str:
     """Every constant a stored signature or band key depends on."""
     bands, rows = lsh_params()
     return (f"words={SHINGLE_WORDS} perm={NUM_PERM} seed={SEED} scheme=affine32 "
-            f"hash=blake2b-mult bands={bands}x{rows} min={MIN_SHINGLES} v2")
+            f"hash=blake2b-mult bands={bands}x{rows} min={MIN_SHINGLES} outlets=by-day v4")
 
 
 def _unaccent(word: str) -> str:

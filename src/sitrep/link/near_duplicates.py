@@ -97,6 +97,13 @@ def select_band_candidates(rows: Iterable[tuple[int, int, int]],
     return pairs
 
 
+def estimated_containment(sig_a: np.ndarray, n_a: int, sig_b: np.ndarray, n_b: int) -> float:
+    """The larger containment of two sets, estimated from their signatures and sizes:
+    |A ∩ B| = J (|A| + |B|) / (1 + J)."""
+    j = estimate_jaccard(sig_a, sig_b)
+    return j * (n_a + n_b) / (1 + j) / max(1, min(n_a, n_b))
+
+
 def worth_scoring(a: Fingerprint, b: Fingerprint) -> bool:
     """The cheap test on signatures that a band candidate passes before the exact check."""
     return (a.signature is not None and b.signature is not None

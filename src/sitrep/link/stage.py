@@ -28,8 +28,8 @@ from ..store.links import (
     children,
     count_pending,
     linked_documents,
-    outlet_candidates,
     outlet_facts,
+    outlet_neighbours,
     parents,
     pending_batch,
     reset_links,
@@ -43,17 +43,20 @@ from ..store.links import (
 )
 from .derived import (
     CITE_WINDOW_DAYS,
+    CITED_MIN_ESTIMATE,
     MAX_CITE_CANDIDATES,
     OriginFacts,
     credits,
     derivation,
     order_pair,
+    outlet_lookups,
     outlet_rows,
     resolve_origins,
     site_keys,
 )
 from .minhash import Fingerprint, Fingerprinter, params, shingle_hashes
 from .near_duplicates import (
+    estimated_containment,
     is_near_duplicate,
     near_duplicate_reason,
     score,
@@ -146,6 +149,7 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
     with store.transaction():
         ids: dict[int, Fingerprint] = {}
         bands: list[tuple[int, int]] = []
+        lookups: list[tuple[int, str, str, str | None]] = []
         for doc, fp in zip(batch, fps, strict=True):
             probe = LinkedDocument(0, doc.id, _day(doc), doc.published,
                                    doc.ingested_at, doc.site, doc.url, doc.cited_sources,
@@ -154,15 +158,17 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
                                        _day(doc), outlet_rows(probe), run_id)
             ids[link_id] = fp
             bands += [(k, link_id) for k in fp.bands]
+            lookups += [(link_id, key, role, probe.day if probe.dated else None)
+                        for key, role in outlet_lookups(probe)]
             summary.too_short += not fp.comparable
         save_bands(store, bands)
         summary.documents += len(batch)
         t = tick("index", t)
         band_pairs = select_band_candidates(band_candidates(
             store, {i: fp.bands for i, fp in ids.items() if fp.comparable}))
-        cite_pairs = {(min(a, b), max(a, b))
-                      for a, b in outlet_candidates(store, list(ids), CITE_WINDOW_DAYS,
-                                                    MAX_CITE_CANDIDATES)}
+        cite_pairs = {(min(a, b), max(a, b)) for a, key, role, day in lookups
+                      for b in outlet_neighbours(store, key, role, day, CITE_WINDOW_DAYS,
+                                                 MAX_CITE_CANDIDATES) if b != a}
         t = tick("candidates", t)
         links = _score_pairs(store, ids, band_pairs, cite_pairs, summary)
         t = tick("score", t)
@@ -179,15 +185,25 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
 def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tuple[int, int]],
                  cite_pairs: set[tuple[int, int]], summary: LinkSummary) -> list[DocumentLink]:
     """Score candidate pairs exactly and turn them into links (later → earlier)."""
-    # The cheap test on signatures first: only pairs passing it need old texts re-shingled.
-    stored = signatures(store, {i for p in band_pairs for i in p if i not in batch})
+    # The cheap tests on signatures first: only pairs passing them need old texts re-shingled.
+    stored = signatures(store, {i for p in band_pairs | cite_pairs for i in p if i not in batch})
     empty = np.empty(0, dtype=np.uint32)
 
-    def signed(i: int) -> Fingerprint:
-        return batch.get(i) or Fingerprint(empty, stored.get(i))
+    def signed(i: int) -> tuple[Fingerprint, int]:
+        fp = batch.get(i)
+        if fp is not None:
+            return fp, len(fp.shingles)
+        sig, n = stored[i]
+        return Fingerprint(empty, sig), n
 
-    pairs = sorted(cite_pairs | {p for p in band_pairs
-                                 if worth_scoring(signed(p[0]), signed(p[1]))})
+    def cited_worth(a: int, b: int) -> bool:
+        (fa, na), (fb, nb) = signed(a), signed(b)
+        if fa.signature is None or fb.signature is None:  # too short to estimate: score
+            return True
+        return estimated_containment(fa.signature, na, fb.signature, nb) >= CITED_MIN_ESTIMATE
+
+    pairs = sorted({p for p in cite_pairs if cited_worth(*p)}
+                   | {p for p in band_pairs if worth_scoring(signed(p[0])[0], signed(p[1])[0])})
     docs = linked_documents(store, {i for p in pairs for i in p})
     old = {i for p in pairs for i in p if i not in batch}
     old_texts = texts(store, [docs[i].document_id for i in old])

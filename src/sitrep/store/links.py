@@ -3,9 +3,11 @@ near-duplicate and derived-from links, origins (tables of migration 0005)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -133,28 +135,48 @@ def band_candidates(store: Store, bands: dict[int, Sequence[int]]) -> list[tuple
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def outlet_candidates(store: Store, docs: Sequence[int], window_days: int,
-                      limit: int) -> list[tuple[int, int]]:
-    """(new doc, other doc) where one cites an outlet the other is published by, their days
-    at most ``window_days`` apart; at most ``limit`` per new document and direction, the
-    nearest in time first."""
-    found: list[tuple[int, int]] = []
-    for part in _chunks(list(docs)):
-        marks = ", ".join("?" * len(part))
-        for mine, theirs in (("cites", "site"), ("site", "cites")):
-            rows = store.conn.execute(
-                "SELECT n.doc, o.doc, abs(julianday(ln.day) - julianday(lo.day)) AS gap "
-                "FROM link_outlets n JOIN link_outlets o ON o.key = n.key AND o.role = ? "
-                "AND o.doc != n.doc "
-                "JOIN link_documents ln ON ln.id = n.doc JOIN link_documents lo ON lo.id = o.doc "
-                f"WHERE n.role = ? AND n.doc IN ({marks}) AND gap <= ? "
-                "ORDER BY n.doc, gap, o.doc", (theirs, mine, *part, window_days)).fetchall()
-            per_doc: dict[int, int] = {}
-            for new, other, _ in rows:
-                if per_doc.get(new, 0) < limit:
-                    per_doc[new] = per_doc.get(new, 0) + 1
-                    found.append((new, other))
-    return found
+UNDATED = "undated"  # the day part of an undated document's outlet rows
+
+
+def outlet_neighbours(store: Store, key: str, role: str, day: str | None, window_days: int,
+                      limit: int) -> list[int]:
+    """Documents indexed under outlet ``key`` in ``role`` (site | cites) near ``day``: the
+    ``limit`` nearest in time, by link id. A dated document's window is ``window_days``
+    either side; an undated one's (``day`` None) is the outlet's latest documents. Undated
+    documents of the outlet come last, in either case.
+
+    Outlet rows are keyed ``<outlet key>|<day>``, so each side of ``day`` is one range scan
+    of the primary key however many documents the outlet has.
+    """
+    def scan(sql: str, *args: object) -> list[tuple[str, int]]:
+        return store.conn.execute(sql, (role, *args, limit)).fetchall()
+
+    start = None
+    if day is not None:
+        with contextlib.suppress(ValueError):
+            start = date.fromisoformat(day)
+    if day is None:
+        rows = scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key > ? AND key < ? "
+                    "ORDER BY key DESC, doc LIMIT ?", f"{key}|", f"{key}|9999")
+    elif start is None:  # a month or a year: that period only
+        rows = scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key = ? "
+                    "ORDER BY doc LIMIT ?", f"{key}|{day}")
+    else:
+        here = f"{key}|{day}"
+        low = f"{key}|{(start - timedelta(days=window_days)).isoformat()}"
+        high = f"{key}|{(start + timedelta(days=window_days)).isoformat()}"
+        rows = scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key BETWEEN ? AND ? "
+                    "ORDER BY key DESC, doc LIMIT ?", low, here)
+        rows += scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key > ? "
+                     "AND key <= ? ORDER BY key, doc LIMIT ?", here, high)
+
+        def gap(row: tuple[str, int]) -> tuple[int, int]:
+            other = row[0].rsplit("|", 1)[1]
+            return (abs((date.fromisoformat(other) - start).days), row[1])
+        rows.sort(key=gap)
+    rows += scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key = ? "
+                 "ORDER BY doc LIMIT ?", f"{key}|{UNDATED}")
+    return [doc for _, doc in rows[:limit]]
 
 
 def linked_documents(store: Store, link_ids: Iterable[int]) -> dict[int, LinkedDocument]:
@@ -174,14 +196,15 @@ def linked_documents(store: Store, link_ids: Iterable[int]) -> dict[int, LinkedD
     return out
 
 
-def signatures(store: Store, link_ids: Iterable[int]) -> dict[int, np.ndarray]:
-    """Stored MinHash signatures by link id (documents too short to compare have none)."""
-    out: dict[int, np.ndarray] = {}
+def signatures(store: Store, link_ids: Iterable[int]
+               ) -> dict[int, tuple[np.ndarray | None, int]]:
+    """Stored MinHash signatures (None: too short to compare) and shingle counts, by link id."""
+    out: dict[int, tuple[np.ndarray | None, int]] = {}
     for part in _chunks(sorted(set(link_ids))):
-        for i, blob in store.conn.execute(
-                "SELECT id, signature FROM link_documents WHERE signature IS NOT NULL "
-                f"AND id IN ({', '.join('?' * len(part))})", part):
-            out[i] = np.frombuffer(blob, dtype=np.uint32)
+        for i, blob, n in store.conn.execute(
+                "SELECT id, signature, shingles FROM link_documents "
+                f"WHERE id IN ({', '.join('?' * len(part))})", part):
+            out[i] = (None if blob is None else np.frombuffer(blob, dtype=np.uint32), n)
     return out
 
 

@@ -26,9 +26,9 @@ CREATE TABLE link_bands (
 ) WITHOUT ROWID;
 
 -- Outlets a document is published by (its site, its URL's host) or cites, as outlet keys:
--- a document citing an outlet is compared with that outlet's documents.
+-- a document citing an outlet is compared with that outlet's documents of nearby days.
 CREATE TABLE link_outlets (
-    key   TEXT NOT NULL,
+    key   TEXT NOT NULL,                        -- '<outlet key>|<day>': a range per outlet
     role  TEXT NOT NULL,                        -- site | cites
     doc   INTEGER NOT NULL,                     -- link_documents.id
     PRIMARY KEY (key, role, doc)
