@@ -26,7 +26,7 @@ from .evaluate import TASKS, scorer
 from .ingest.batch import Progress, RunSummary, ingest_paths
 from .records import Rejection
 from .settings import Settings, load_settings
-from .store import Store, open_store
+from .store import Store, consolidated, open_store
 from .store.claims import claim_rows
 from .store.events import event_rows
 from .store.export import export as export_records
@@ -109,7 +109,7 @@ class _RichProgress(Progress):
 
 def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> None:
     progress = _RichProgress(quiet or as_json)
-    stage = links = None
+    stage = links = merged = None
     try:
         with _store() as store, progress.bar:
             summary = ingest_paths(paths, store, State.settings, command=command,
@@ -128,12 +128,14 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
                 stage = run_analysis(store, State.settings, run_id=summary.run_id,
                                      progress=progress)
                 links = run_links(store, run_id=summary.run_id, progress=progress)
+                merged = consolidated.update_events(store)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if as_json:
         _print_json(summary.to_dict() | ({"analysis": stage.__dict__} if stage else {})
-                    | ({"links": links.__dict__} if links else {}))
+                    | ({"links": links.__dict__} if links else {})
+                    | ({"events": merged.__dict__} if merged else {}))
     elif not quiet:
         _print_summary(summary)
         if stage:
@@ -143,6 +145,9 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
             out.print(f"links: {links.near_duplicates} new near-duplicate pair(s), "
                       f"{links.derived} new derived-from link(s), {links.origins} origin(s) "
                       "updated", highlight=False)
+        if merged:
+            out.print(f"events: {merged.events} consolidated event(s); {merged.reclustered} of "
+                      f"{merged.blocks} block(s) re-clustered", highlight=False)
     if summary.all_failed:
         raise typer.Exit(1)
 
@@ -337,19 +342,51 @@ def events_cmd(
     modality: Annotated[str | None, typer.Option(
         help="asserted | reported | claimed | denied | hypothetical | threatened/planned | "
              "negated")] = None,
+    min_sources: Annotated[int | None, typer.Option(
+        help="Only events told by at least this many independent sources.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="YYYY-MM-DD: the events as known from documents published up to that day.")
+    ] = None,
+    by: Annotated[str, typer.Option(
+        help="With --as-of: 'published' (the documents' dates) or 'ingested'.")
+    ] = "published",
+    reports: Annotated[bool, typer.Option(
+        "--reports", help="List each document's event reports instead of consolidated events.")
+    ] = False,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
 ) -> None:
-    """List event reports (each: what, who, where, when, how many killed, how sure)."""
+    """List events (each: what, who, where, when, how many killed, how sure, how many sources).
+
+    An event merges the reports of every document that tells the same happening
+    (`sitrep why EVENT` says why); `--reports` lists the per-document reports."""
+    if by not in ("published", "ingested"):
+        err.print("[red]error:[/] --by is 'published' or 'ingested'")
+        raise typer.Exit(2)
+    for name, day in (("--since", since), ("--until", until), ("--as-of", as_of)):
+        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            err.print(f"[red]error:[/] {name} wants a date as YYYY-MM-DD, not {day!r}")
+            raise typer.Exit(2)
+    filters = {"event_type": event_type, "country": country, "since": since, "until": until,
+               "modality": modality, "limit": limit}
     with _store(readonly=True) as store:
-        rows = list(event_rows(store, event_type=event_type, country=country, since=since,
-                               until=until, modality=modality, limit=limit))
+        if reports:
+            rows = list(event_rows(store, **filters))
+        elif as_of:
+            rows = consolidated.filter_events(consolidated.events_as_of(store, as_of, by=by),
+                                              min_sources=min_sources, **filters)
+        else:
+            rows = consolidated.event_rows(store, min_sources=min_sources, **filters)
     if as_json:
         _print_json(rows)
         return
-    table = Table(title=f"{len(rows)} event report(s)", title_justify="left", expand=True)
-    for col, kw in (("date", {"no_wrap": True}), ("type", {"ratio": 2}),
-                    ("actors", {"ratio": 2}), ("where", {"ratio": 1}),
-                    ("killed", {"justify": "right"}), ("modality", {})):
+    noun = "event report(s)" if reports else "event(s)"
+    table = Table(title=f"{len(rows)} {noun}" + (f" as of {as_of}" if as_of else ""),
+                  title_justify="left", expand=True)
+    columns = [("date", {"no_wrap": True}), ("type", {"ratio": 2}), ("actors", {"ratio": 2}),
+               ("where", {"ratio": 1}), ("killed", {"justify": "right"}), ("modality", {})]
+    if not reports:
+        columns.insert(5, ("sources", {"justify": "right"}))
+    for col, kw in columns:
         table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
     for e in rows:
         d = e["date"]
@@ -358,10 +395,86 @@ def events_cmd(
         killed = "—" if f["best"] is None else (
             str(f["best"]) if f["low"] == f["high"] else f"{f['best']} ({f['low']}–{f['high']})")
         actors = " vs ".join(a["name"] for a in (e["actor1"], e["actor2"]) if a) or "—"
-        table.add_row(when or "—", f"{e['event_type']} / {e['sub_event_type']}", actors,
-                      (e["location"] or {}).get("name") or "—", killed,
-                      e["modality"] + ("" if e["happened"] else " ✗"))
+        cells = [when or "—", f"{e['event_type']} / {e['sub_event_type']}", actors,
+                 (e["location"] or {}).get("name") or "—", killed,
+                 e["modality"] + ("" if e["happened"] else " ✗")]
+        if not reports:
+            cells.insert(5, f"{e['sources']} ({e['independent_sources']} ind.)")
+        table.add_row(*cells)
     out.print(table)
+
+
+@app.command("stories")
+def stories_cmd(as_json: JsonOption = False,
+                limit: Annotated[int | None, typer.Option(help="At most this many.")] = None
+                ) -> None:
+    """List stories: documents that tell the same happenings, or copy one another."""
+    with _store(readonly=True) as store:
+        rows = consolidated.stories(store)[:limit]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}",
+                  title_justify="left", expand=True)
+    for col, kw in (("story", {"no_wrap": True}), ("first told", {"no_wrap": True}),
+                    ("title", {"ratio": 3}), ("documents", {"justify": "right"}),
+                    ("independent", {"justify": "right"}), ("outlets", {"ratio": 2})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for s in rows:
+        table.add_row(s["id"], (s["first_published"] or "?")[:10], s["title"] or "—",
+                      str(len(s["documents"])), str(s["independent_sources"]),
+                      "; ".join(dict.fromkeys(d["site"] or "?" for d in s["documents"])))
+    out.print(table)
+
+
+# How many near misses and clear conflicts `why` prints of each (--json has them all).
+WHY_APART = 4
+
+
+def _short(report_or_document: str) -> str:
+    """ "<64-hex document id>:3" → "4084746d0b87:3" (ids stay unambiguous in practice)."""
+    doc, _, ordinal = report_or_document.partition(":")
+    return doc[:12] + (f":{ordinal}" if ordinal else "")
+
+
+@app.command("why")
+def why_cmd(event: Annotated[str, typer.Argument(help="Event id (ev-…) or a prefix of it.")],
+            as_json: JsonOption = False) -> None:
+    """Why an event's reports were merged, which others were kept apart, and how its figures
+    grew as documents came in."""
+    with _store(readonly=True) as store:
+        event_id = consolidated.resolve_event(store, event)
+        if event_id is None:
+            err.print(f"[red]error:[/] no single event matches {event!r}")
+            raise typer.Exit(1)
+        explained = consolidated.explain(store, event_id)
+    if as_json:
+        _print_json(explained)
+        return
+    e = explained["event"]
+    out.print(f"[bold]{e['id']}[/]: {e['event_type']} / {e['sub_event_type']}, "
+              f"{e['date']['start']}…{e['date']['end']}, "
+              f"{(e['location'] or {}).get('name') or '—'}; {e['sources']} source(s), "
+              f"{e['independent_sources']} independent", highlight=False)
+    for m in explained["members"]:
+        mark = "independent" if m["independent"] else f"carries {_short(m['origin'])}"
+        out.print(f"  • {_short(m['report'])}  {m['site'] or '—'} ({m['published'] or '?'}; "
+                  f"{mark})", highlight=False)
+        if m["joined_because"]:
+            out.print(f"      {escape(m['joined_because']['reason'])}", highlight=False)
+    if explained["kept_apart"]:
+        out.print("[bold]kept apart[/] (the closest other reports)")
+        near = [d for d in explained["kept_apart"] if not d["conflict"]][:WHY_APART]
+        clear = [d for d in explained["kept_apart"] if d["conflict"]
+                 and "types cannot" not in d["reason"]][:WHY_APART]
+        for d in near + clear:
+            out.print(f"  • {_short(d['report'])} / {_short(d['other'])}: "
+                      f"{escape(d['reason'])}", highlight=False)
+    out.print("[bold]history[/]")
+    for h in explained["history"]:
+        out.print(f"  {h['published'] or '?'}: +{_short(h['report'])} → best {h['best']}, "
+                  f"low {h['low']}, high {h['high']}; {h['sources']} source(s), "
+                  f"{h['independent_sources']} independent", highlight=False)
 
 
 @app.command("claims")
@@ -456,7 +569,9 @@ def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="jsonl | csv | geojson | parquet")] = "jsonl",
-    what: Annotated[str, typer.Option(help="documents | events | claims")] = "documents",
+    what: Annotated[str, typer.Option(
+        help="documents | events (one per happening) | reports (one per document) | claims")
+    ] = "documents",
     all_modalities: Annotated[bool, typer.Option(
         "--all", help="Events: also those that did not happen (denied, threatened, …).")
     ] = False,
@@ -465,8 +580,9 @@ def export_cmd(
     if fmt not in ("jsonl", "csv", "geojson", "parquet"):
         err.print(f"[red]error:[/] unknown format {fmt!r}: jsonl, csv, geojson or parquet")
         raise typer.Exit(2)
-    if what not in ("documents", "events", "claims"):
-        err.print(f"[red]error:[/] unknown record kind {what!r}: documents, events or claims")
+    if what not in ("documents", "events", "reports", "claims"):
+        err.print(f"[red]error:[/] unknown record kind {what!r}: documents, events, reports "
+                  "or claims")
         raise typer.Exit(2)
     try:
         with _store(readonly=True) as store:

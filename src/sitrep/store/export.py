@@ -16,7 +16,7 @@ from .events import event_rows
 from .sqlite import Store
 
 ExportFormat = Literal["jsonl", "csv", "geojson", "parquet"]
-ExportWhat = Literal["documents", "events", "claims"]
+ExportWhat = Literal["documents", "events", "reports", "claims"]
 
 PARQUET_BATCH = 500
 
@@ -45,14 +45,20 @@ def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
            all_modalities: bool = False) -> int:
     """Write every record of ``what`` to ``out``; returns how many were written.
 
-    Events: only those that happened (asserted, reported, claimed) unless ``all_modalities``.
+    Events (consolidated, one per happening) and reports (one per document that tells it):
+    only those that happened (asserted, reported, claimed) unless ``all_modalities``.
     """
     if what in ("documents", "claims") and fmt == "geojson":
-        raise SitrepError("GeoJSON needs located records: use --what events")
+        raise SitrepError("GeoJSON needs located records: use --what events or reports")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    if what == "events":
-        events = event_rows(store, happened_only=not all_modalities)
+    if what in ("events", "reports"):
+        if what == "events":  # consolidated: one row per happening, all its sources
+            from .consolidated import event_rows as consolidated_rows
+
+            events = consolidated_rows(store, happened_only=not all_modalities)
+        else:  # one row per document that reports it
+            events = event_rows(store, happened_only=not all_modalities)
         writer = {"jsonl": _jsonl, "csv": _events_csv, "parquet": _events_parquet,
                   "geojson": _geojson}[fmt]
         count = writer(events, tmp)
@@ -75,7 +81,7 @@ EVENT_COLUMNS = (
     "iso", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "fatalities", "fatalities_low", "fatalities_high", "modality", "hedged", "date_start",
     "date_end", "cameo", "actor1_id", "actor2_id", "place_id", "document_id", "evidence",
-    "figures",
+    "figures", "sources", "independent_sources",
 )
 
 
@@ -105,6 +111,7 @@ def acled_row(e: dict[str, Any]) -> dict[str, Any]:
         "place_id": loc.get("place_id"), "document_id": e["document_id"],
         "evidence": json.dumps(e["evidence"], ensure_ascii=False),
         "figures": json.dumps(e["fatalities"]["figures"], ensure_ascii=False),
+        "sources": e.get("sources", 1), "independent_sources": e.get("independent_sources", 1),
     }
 
 
@@ -123,7 +130,8 @@ EVENT_SCHEMA = pa.schema([
     (name, pa.int64() if name in ("time_precision", "inter1", "inter2", "geo_precision",
                                    "fatalities", "fatalities_low", "fatalities_high")
      else pa.float64() if name in ("latitude", "longitude")
-     else pa.bool_() if name == "hedged" else pa.string())
+     else pa.bool_() if name == "hedged"
+     else pa.int64() if name in ("sources", "independent_sources") else pa.string())
     for name in EVENT_COLUMNS
 ])
 

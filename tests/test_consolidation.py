@@ -1,0 +1,147 @@
+"""Consolidated events across documents: one happening told by many outlets is one event that
+keeps every report and figure; reposts are sources but not independent ones; a similar
+happening far away stays apart; incremental updates equal a rebuild; as-of gives the state
+known on a day. (The sample stories are described in samples-src/README.md.)"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from conftest import SAMPLES, Cli
+
+BOULKESSI = ("sahel-monitor_boulkessi-camp-attack.html", "wire.jsonl#1", "crawl.warc.gz#3",
+             "sahel-security-digest_boulkessi-repost.html",
+             "africa-news-now_boulkessi-copy.html")
+REPOSTS = ("sahel-security-digest_boulkessi-repost.html", "africa-news-now_boulkessi-copy.html")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    cli = Cli(tmp_path_factory.mktemp("consolidation") / "all.db")
+    cli("analyze", str(SAMPLES))
+    return cli, cli.docs_by_name()
+
+
+def boulkessi(events: list[dict], docs: dict[str, dict]) -> dict:
+    """The event whose reports include the army's own account (Sahel Monitor)."""
+    first = docs[BOULKESSI[0]]["id"]
+    found = [e for e in events if e["happened"] and e["location"]
+             and e["location"]["name"] == "Boulkessi"
+             and any(r["document_id"] == first for r in e["reports"])
+             and len({r["document_id"] for r in e["reports"]}) > 1]
+    assert len(found) == 1, [(e["id"], e["sources"]) for e in found]
+    return found[0]
+
+
+def test_one_story_five_sources_three_independent(corpus):
+    cli, docs = corpus
+    event = boulkessi(cli.json("events", "--country", "ML"), docs)
+    assert {r["document_id"] for r in event["reports"]} == {docs[n]["id"] for n in BOULKESSI}
+    assert (event["sources"], event["independent_sources"]) == (5, 3)
+    reposts = {docs[n]["id"] for n in REPOSTS}
+    assert {r["document_id"] for r in event["reports"] if not r["independent"]} == reposts
+    # Every figure kept, with the claimant of each; the DESIGN.md rule over all of them:
+    # low 12 (the army), high 50 (JNIM), best 30 (the local official, the only non-party).
+    values = {f.get("low") or f.get("value") for f in event["fatalities"]["figures"]}
+    assert {12, 30, 50} <= values
+    assert (event["fatalities"]["low"], event["fatalities"]["best"],
+            event["fatalities"]["high"]) == (12, 30, 50)
+    assert event["date"]["start"] == event["date"]["end"] == "2024-03-12"
+
+
+def test_why_explains_the_merge_and_what_was_kept_apart(corpus):
+    cli, docs = corpus
+    event = boulkessi(cli.json("events", "--country", "ML"), docs)
+    why = cli.json("why", event["id"])
+    joined = [m for m in why["members"] if m["joined_because"]]
+    assert len(joined) == len(why["members"]) - 1  # every member but the first has a reason
+    assert all(m["joined_because"]["merged"] and "same" in m["joined_because"]["reason"]
+               for m in joined)
+    goundam = docs["wire.jsonl#4"]["id"]
+    apart = [d for d in why["kept_apart"] if goundam in (d["report"] + d["other"])]
+    assert any(d["conflict"] and "km apart" in d["reason"] for d in apart)
+    # History: the fatalities as each document came in, in publication order.
+    assert [h["sources"] for h in why["history"]] == [1, 2, 3, 4, 5]
+    assert why["history"][0]["best"] == 12 and why["history"][-1]["high"] == 50
+    text = cli("why", event["id"][:10]).stdout
+    assert "kept apart" in text and "km apart" in text
+
+
+def test_same_day_attack_300_km_away_stays_its_own_event(corpus):
+    cli, docs = corpus
+    events = cli.json("events", "--country", "ML", "--since", "2024-03-12",
+                      "--until", "2024-03-12")
+    goundam = [e for e in events if any(r["document_id"] == docs["wire.jsonl#4"]["id"]
+                                        for r in e["reports"]) and e["happened"]]
+    assert goundam
+    for e in goundam:
+        assert {r["document_id"] for r in e["reports"]} == {docs["wire.jsonl#4"]["id"]}
+    assert boulkessi(events, docs)["id"] not in {e["id"] for e in goundam}
+
+
+def test_as_of_returns_what_was_known_then(corpus):
+    cli, docs = corpus
+    early = [e for e in cli.json("events", "--country", "ML", "--as-of", "2024-03-12")
+             if e["location"] and e["location"]["name"] == "Boulkessi" and e["happened"]]
+    # On the 12th only the army's account (Sahel Monitor) was published.
+    assert early and all(e["sources"] == 1 for e in early)
+    assert max(e["fatalities"]["high"] or 0 for e in early) == 12
+    later = boulkessi(cli.json("events", "--country", "ML", "--as-of", "2024-03-13"), docs)
+    assert later["sources"] == 4 and later["fatalities"]["high"] == 30
+    assert boulkessi(cli.json("events", "--country", "ML", "--as-of", "2024-12-31"),
+                     docs)["sources"] == 5
+
+
+def test_incremental_updates_equal_a_rebuild(corpus, tmp_path):
+    cli, _ = corpus
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(SAMPLES, first)
+    second.mkdir()
+    for name in REPOSTS:  # the reposts arrive in a later batch
+        shutil.move(first / name, second / name)
+    step = Cli(tmp_path / "step.db")
+    step("analyze", str(first))
+    before = step.json("events")
+    step("analyze", str(second))
+    after = step.json("events")
+    assert len(after) > len(before) - len(REPOSTS) and after != before
+
+    def key(events: list[dict]) -> list[tuple]:
+        return sorted((e["id"], e["sources"], e["independent_sources"],
+                       e["fatalities"]["best"], e["fatalities"]["low"], e["fatalities"]["high"],
+                       tuple(sorted(r["report"].split(":")[1] + r["document_id"]
+                                    for r in e["reports"]))) for e in events)
+
+    assert key(after) == key(cli.json("events"))
+
+
+def test_events_export_is_one_row_per_happening_with_its_sources(corpus, tmp_path):
+    cli, docs = corpus
+    cli("export", "--what", "events", "--format", "csv", "-o", str(tmp_path / "events.csv"))
+    cli("export", "--what", "reports", "--format", "csv", "-o", str(tmp_path / "reports.csv"))
+    with (tmp_path / "events.csv").open(newline="") as fh:
+        events = list(csv.DictReader(fh))
+    with (tmp_path / "reports.csv").open(newline="") as fh:
+        reports = list(csv.DictReader(fh))
+    assert len(events) < len(reports)
+    event = boulkessi(cli.json("events", "--country", "ML"), docs)
+    row = next(r for r in events if r["event_id"] == event["id"])
+    assert (row["sources"], row["independent_sources"], row["fatalities"]) == ("5", "3", "30")
+    assert row["event_date"] == "2024-03-12" and row["location"] == "Boulkessi"
+
+
+def test_stories_group_the_documents_of_one_happening(corpus):
+    cli, docs = corpus
+    stories = cli.json("stories")
+    boulkessi_docs = {docs[n]["id"] for n in BOULKESSI}
+    story = next(s for s in stories if boulkessi_docs & {d["id"] for d in s["documents"]})
+    assert {d["id"] for d in story["documents"]} == boulkessi_docs
+    assert story["independent_sources"] == 3
+    el_fasher = {docs["nile-post-wire_el-fasher-abu-shouk-shelling.html"]["id"],
+                 docs["blogspot-repost_el-fasher-shelling.html"]["id"]}
+    assert any({d["id"] for d in s["documents"]} == el_fasher for s in stories)
+    assert not any(docs["wire.jsonl#4"]["id"] in {d["id"] for d in s["documents"]}
+                   for s in stories)
