@@ -60,14 +60,21 @@ def test_why_explains_the_merge_and_what_was_kept_apart(corpus):
     assert len(joined) == len(why["members"]) - 1  # every member but the first has a reason
     assert all(m["joined_because"]["merged"] and "same" in m["joined_because"]["reason"]
                for m in joined)
-    goundam = docs["wire.jsonl#4"]["id"]
-    apart = [d for d in why["kept_apart"] if goundam in (d["report"] + d["other"])]
-    assert any(d["conflict"] and "km apart" in d["reason"] for d in apart)
+    assert why["kept_apart"] and all(d["reason"].startswith("kept apart")
+                                     for d in why["kept_apart"])
+    # Two events: why they are not one (the Goundam attack, the same day, 300 km away).
+    goundam = next(e for e in cli.json("events", "--country", "ML")
+                   if any(r["document_id"] == docs["wire.jsonl#4"]["id"] for r in e["reports"])
+                   and e["sub_event_type"] == "Armed clash")
+    pairs = cli.json("why", event["id"], goundam["id"])
+    assert pairs and all(not d["merged"] for d in pairs)
+    assert any(d["conflict"] and "km apart" in d["reason"] for d in pairs)
     # History: the fatalities as each document came in, in publication order.
     assert [h["sources"] for h in why["history"]] == [1, 2, 3, 4, 5]
     assert why["history"][0]["best"] == 12 and why["history"][-1]["high"] == 50
     text = cli("why", event["id"][:10]).stdout
-    assert "kept apart" in text and "km apart" in text
+    assert "kept apart" in text and "history" in text
+    assert "km apart" in cli("why", event["id"], goundam["id"]).stdout
 
 
 def test_same_day_attack_300_km_away_stays_its_own_event(corpus):

@@ -439,9 +439,26 @@ def _short(report_or_document: str) -> str:
 
 @app.command("why")
 def why_cmd(event: Annotated[str, typer.Argument(help="Event id (ev-…) or a prefix of it.")],
+            other: Annotated[str | None, typer.Argument(
+                help="Another event or report id: why the two are (not) one happening.")
+            ] = None,
             as_json: JsonOption = False) -> None:
     """Why an event's reports were merged, which others were kept apart, and how its figures
-    grew as documents came in."""
+    grew as documents came in; with a second id, why the two are or are not one event."""
+    if other is not None:
+        with _store(readonly=True) as store:
+            try:
+                pairs = consolidated.explain_pair(store, event, other)
+            except KeyError as exc:
+                err.print(f"[red]error:[/] no event or report matches {exc.args[0]!r}")
+                raise typer.Exit(1) from None
+        if as_json:
+            _print_json(pairs)
+            return
+        for d in pairs[:WHY_APART * 2]:
+            out.print(f"  • {_short(d['report'])} / {_short(d['other'])}: {escape(d['reason'])}",
+                      highlight=False)
+        return
     with _store(readonly=True) as store:
         event_id = consolidated.resolve_event(store, event)
         if event_id is None:

@@ -25,6 +25,9 @@ from typing import Any
 
 # More than this many days between two intervals: different days, different events.
 MAX_GAP_DAYS = 1
+# A report dated only to a longer span ("since 2019", "in October") is too vague to merge
+# with anything: it stays its own event.
+MAX_MERGE_SPAN_DAYS = 31
 # Town-level places this far apart are different happenings (ACLED codes one location each).
 CONFLICT_KM = 100.0
 # Places this close are "the same place" (a camp and the town next to it).
@@ -102,6 +105,10 @@ def gap_days(a: ReportView, b: ReportView) -> int | None:
     return max(0, (b0 - a1).days, (a0 - b1).days)
 
 
+def _span(r: ReportView) -> int:
+    return (date.fromisoformat(r.date_end or "") - date.fromisoformat(r.date_start or "")).days
+
+
 def same_family(a: str, b: str) -> bool:
     return a == b or any(a in f and b in f for f in TYPE_FAMILIES)
 
@@ -122,6 +129,8 @@ def decide(a: ReportView, b: ReportView, *, text_link: bool = False) -> Decision
         return _apart("undated", f)
     if gap > MAX_GAP_DAYS:
         return _apart(f"dates {gap} days apart", f)
+    if max(_span(a), _span(b)) > MAX_MERGE_SPAN_DAYS:
+        return _apart("a date too vague to tell one happening from another", f)
     distance = km(a, b)
     f["km"] = None if distance is None else round(distance, 1)
     if distance is not None and a.placed and b.placed and distance > CONFLICT_KM:

@@ -23,6 +23,7 @@ makes; ``sources`` its distinct documents and ``independent_sources`` their dist
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any
 
 from ..nlp.fatalities import fatalities
 from ..records import FatalityFigure, Figure, Span
-from .compatibility import MAX_GAP_DAYS, Decision, ReportView, decide
+from .compatibility import MAX_GAP_DAYS, MAX_MERGE_SPAN_DAYS, Decision, ReportView, decide
 
 # Modalities in decreasing commitment: a consolidated event is as certain as its most
 # committed report ("asserted" by one outlet beats "claimed" by a party).
@@ -41,6 +42,11 @@ TYPE_ORDER = ("Explosions/Remote violence", "Battles", "Violence against civilia
               "Protests", "Strategic developments")
 
 TextLinked = Callable[[str, str], bool]
+# Grid cell size for candidate search: 1° is about 111 km, wider than CONFLICT_KM, so any
+# point that could match lies in the same or a neighbouring cell.
+CELL_DEGREES = 1.0
+# Decisions kept per report besides the one that let it join: its closest near misses.
+KEPT_APART_PER_REPORT = 3
 
 
 @dataclass(frozen=True)
@@ -108,28 +114,92 @@ def blocks(reports: Iterable[ReportView]) -> list[list[ReportView]]:
 
 def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None
             ) -> tuple[list[Cluster], list[Considered]]:
-    """Cluster one block; every decision taken is returned for `sitrep why`."""
+    """Cluster one block. Returns the clusters and, per report, the decisions worth keeping
+    for `sitrep why`: why it joined its cluster and the closest ones it did not join.
+
+    A report is compared only with clusters that have a report within ``MAX_GAP_DAYS`` of
+    its dates and, when both have a point, within the neighbouring grid cells (a cell is
+    wider than ``CONFLICT_KM``); the cost grows with the reports of the same days and area,
+    not with the block."""
     clusters: list[list[ReportView]] = []
+    index = _Index({}, {})
     considered: list[Considered] = []
     for r in sorted(block, key=canonical):
+        days = _days(r)
         best: tuple[float, int] | None = None
-        for k, members in enumerate(clusters):
-            seed = event_id(members[0])
+        seen: list[tuple[float, int, Considered]] = []
+        for k in index.candidates(r, days):
+            members = clusters[k]
             if any(m.document_id == r.document_id for m in members):
                 continue
+            seed = event_id(members[0])
             decisions = [(m, decide(r, m, text_link=bool(
                 text_linked and text_linked(r.document_id, m.document_id)))) for m in members]
-            considered += [Considered(r.id, m.id, seed, d) for m, d in decisions]
-            if any(d.conflict for _, d in decisions):
-                continue
-            top = max(d.score for _, d in decisions)
-            if any(d.merged for _, d in decisions) and (best is None or top > best[0]):
-                best = (top, k)
+            top_m, top = max(decisions, key=lambda x: (not x[1].conflict, x[1].score))
+            conflict = next((d for _, d in decisions if d.conflict), None)
+            shown = Considered(r.id, top_m.id, seed, conflict or top)
+            seen.append((-1.0 if conflict else top.score, k, shown))
+            if conflict is None and any(d.merged for _, d in decisions) \
+                    and (best is None or top.score > best[0]):
+                best = (top.score, k)
+        seen.sort(key=lambda x: (-x[0], x[1]))
+        kept = [x[2] for x in seen if best is not None and x[1] == best[1]]
+        kept += [x[2] for x in seen if best is None or x[1] != best[1]][:KEPT_APART_PER_REPORT]
+        considered += kept
         if best is None:
             clusters.append([r])
+            k = len(clusters) - 1
         else:
-            clusters[best[1]].append(r)
+            k = best[1]
+            clusters[k].append(r)
+        if days is not None:
+            index.add(r, days, k)
     return [Cluster(event_id(c[0]), tuple(c)) for c in clusters], considered
+
+
+def _cell(r: ReportView) -> tuple[int, int] | None:
+    """A ~1° grid cell for a report with a point (None: placed only by area or country)."""
+    if not r.placed or r.latitude is None or r.longitude is None:
+        return None
+    return (math.floor(r.latitude / CELL_DEGREES), math.floor(r.longitude / CELL_DEGREES))
+
+
+@dataclass
+class _Index:
+    """Clusters by day and grid cell (``cells``), and by day alone (``days``)."""
+
+    cells: dict[tuple[int, tuple[int, int] | None], list[int]]
+    days: dict[int, list[int]]
+
+    def add(self, r: ReportView, days: tuple[int, int], k: int) -> None:
+        cell = _cell(r)
+        for d in range(days[0], days[1] + 1):
+            self.cells.setdefault((d, cell), []).append(k)
+            self.days.setdefault(d, []).append(k)
+
+    def candidates(self, r: ReportView, days: tuple[int, int] | None) -> list[int]:
+        if days is None:
+            return []
+        cell = _cell(r)
+        found: set[int] = set()
+        for d in range(days[0] - MAX_GAP_DAYS, days[1] + MAX_GAP_DAYS + 1):
+            if cell is None:  # no point: any cluster of those days in the country
+                found.update(self.days.get(d, ()))
+                continue
+            found.update(self.cells.get((d, None), ()))  # clusters placed only by area
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    found.update(self.cells.get((d, (cell[0] + dy, cell[1] + dx)), ()))
+        return sorted(found)
+
+
+def _days(r: ReportView) -> tuple[int, int] | None:
+    """The report's interval as day numbers; None when undated or too vague to merge."""
+    if not (r.happened and r.date_start and r.date_end):
+        return None
+    start, end = date.fromisoformat(r.date_start).toordinal(), \
+        date.fromisoformat(r.date_end).toordinal()
+    return (start, end) if end - start <= MAX_MERGE_SPAN_DAYS else None
 
 
 def consolidate(reports: Iterable[ReportView], text_linked: TextLinked | None = None

@@ -446,3 +446,36 @@ def stories(store: Store, *, min_documents: int = 2) -> list[dict[str, Any]]:
             "last_published": docs[ordered[-1]]["published"],
         })
     return out
+
+
+def explain_pair(store: Store, first: str, second: str) -> list[dict[str, Any]]:
+    """Why two events (or two reports) are one happening or not: the decision for every pair
+    of their reports, computed now by the same rules (pairs the clustering never compared,
+    because no date or area could match, included)."""
+    from ..link.compatibility import decide
+
+    links = _text_links(store)
+
+    def reports_of(key: str) -> list[str]:
+        event = resolve_event(store, key)
+        if event is not None:
+            return [r[0] for r in store.conn.execute(
+                "SELECT report_id FROM event_members WHERE event_id = ?", (event,))]
+        return [r[0] for r in store.conn.execute(
+            "SELECT id FROM event_reports WHERE id = ? OR id LIKE ?", (key, key + "%"))]
+
+    a_ids, b_ids = reports_of(first), reports_of(second)
+    if not a_ids or not b_ids:
+        raise KeyError(first if not a_ids else second)
+    wanted = set(a_ids) | set(b_ids)
+    views = {v.id: v for v in report_views(store) if v.id in wanted}
+    out = []
+    for a in a_ids:
+        for b in b_ids:
+            if a in views and b in views and a != b:
+                d = decide(views[a], views[b], text_link=(views[a].document_id,
+                                                          views[b].document_id) in links)
+                out.append({"report": a, "other": b, "merged": d.merged,
+                            "conflict": d.conflict, "score": d.score, "reason": d.reason,
+                            "features": d.features})
+    return sorted(out, key=lambda d: (not d["conflict"], -d["score"]))
