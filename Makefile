@@ -65,6 +65,7 @@ bench: $(VENV)/.base
 	$(PY) bench/bench_gazetteer.py
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/bench_dupes.py
+	$(PY) bench/bench_consolidate.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench
