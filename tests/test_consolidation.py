@@ -152,3 +152,19 @@ def test_stories_group_the_documents_of_one_happening(corpus):
     assert any({d["id"] for d in s["documents"]} == el_fasher for s in stories)
     assert not any(docs["wire.jsonl#4"]["id"] in {d["id"] for d in s["documents"]}
                    for s in stories)
+
+
+def test_claims_across_documents_count_independent_outlets(corpus):
+    """The army's toll told by two independent outlets (and reposted) is corroborated by
+    them; JNIM's 50, which the army dismissed, is disputed; reposts add sources only."""
+    cli, _ = corpus
+    groups = cli.json("claims", "--across")
+    army = [g for g in groups if g["claimant"] == "military:ML" and g["figure"] == 12]
+    assert army
+    told = max(army, key=lambda g: g["sources"])
+    assert told["independent_sources"] >= 2 and told["sources"] > told["independent_sources"]
+    assert told["status"] == "corroborated"
+    assert any(v["status"] == "corroborated" for v in told["verifications"])
+    jnim = [g for g in groups if g["claimant"] == "jnim" and g["figure"] == 50]
+    assert jnim and all(g["status"] == "disputed" for g in jnim)
+    assert cli.json("claims", "--across", "--status", "disputed")

@@ -501,9 +501,14 @@ def claims_cmd(
         help="unverified | unconfirmed-by | disputed | corroborated | confirmed")] = None,
     claimant: Annotated[str | None, typer.Option(
         help="Actor id (islamic-state, government:US) or part of a claimant's name.")] = None,
+    across: Annotated[bool, typer.Option(
+        "--across", help="One row per claim across documents, with its sources.")] = False,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
 ) -> None:
     """List claims (who said what, how, and who could not confirm or disputed it)."""
+    if across:
+        _claim_groups(status, claimant, limit, as_json)
+        return
     with _store(readonly=True) as store:
         rows = list(claim_rows(store, status=status, claimant=claimant, limit=limit))
     if as_json:
@@ -518,6 +523,31 @@ def claims_cmd(
                            for v in c["verifications"])
         table.add_row((c["claimant"] or {}).get("name") or "(writer)", c["cue"]["text"],
                       c["kind"], c["content"], c["status"] + (f" ({judges})" if judges else ""))
+    out.print(table)
+
+
+def _claim_groups(status: str | None, claimant: str | None, limit: int | None,
+                  as_json: bool) -> None:
+    from .store.claim_groups import claim_groups
+
+    with _store(readonly=True) as store:
+        rows = [g for g in claim_groups(store)
+                if (status is None or g["status"] == status)
+                and (claimant is None or claimant.lower() in (
+                    f"{g['claimant']} {g['claimant_name'] or ''}").lower())][:limit]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} claim(s) across documents", title_justify="left",
+                  expand=True)
+    for col, kw in (("claimant", {"ratio": 2}), ("figure", {"justify": "right"}),
+                    ("content", {"ratio": 5}), ("sources", {"justify": "right"}),
+                    ("status", {"ratio": 2})):
+        table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+    for g in rows:
+        table.add_row(g["claimant_name"] or g["claimant"],
+                      "—" if g["figure"] is None else str(g["figure"]), g["content"],
+                      f"{g['sources']} ({g['independent_sources']} ind.)", g["status"])
     out.print(table)
 
 
