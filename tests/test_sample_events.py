@@ -265,3 +265,13 @@ def test_things_that_did_not_happen_are_not_counted(sample_events):
     assert kept and not any(e["happened"] for e in kept)
     assert all(e["happened"] for events in sample_events.values() for e in events
                if e["modality"] in HAPPENED)
+
+
+def test_hedged_claims_lower_the_events_they_carry(sample_events):
+    """"Last week, the RSF reportedly shelled Zamzam camp": hedged, never asserted."""
+    zamzam = [e for e in sample_events["nile-post-wire_el-fasher-abu-shouk-shelling.html"]
+              if e["location"] and e["location"]["name"] == "Zamzam camp"]
+    assert zamzam and all(e["hedged"] and e["modality"] != "asserted" for e in zamzam)
+    writer_asserts = [e for events in sample_events.values() for e in events
+                      if e["modality"] == "asserted"]
+    assert writer_asserts and not any(e["hedged"] for e in writer_asserts)

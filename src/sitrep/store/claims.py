@@ -75,6 +75,13 @@ def save_claims(store: Store, document_id: str, claims: tuple[Claim, ...]) -> No
             c.execute("INSERT INTO claim_events(claim_id, document_id, event_id, figure_start, "
                       "figure_end, figure_text) VALUES (?, ?, ?, ?, ?, ?)",
                       (cl.id, document_id, event_id, f.start, f.end, f.text))
+        if cl.hedges:
+            # A hedged claim ("images purporting to show…", "reportedly") lowers the events
+            # it carries: marked hedged, and what the writer seemed to assert is reported.
+            c.executemany(
+                "UPDATE event_reports SET hedged = 1, modality = CASE modality "
+                "WHEN 'asserted' THEN 'reported' ELSE modality END WHERE id = ?",
+                [(event_id,) for event_id in sorted(set(cl.events) | figures)])
 
 
 _SELECT = (
