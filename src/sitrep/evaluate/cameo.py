@@ -80,7 +80,7 @@ from ..nlp.event_frames import forms
 from ..nlp.event_types import Trigger, cameo_names, classify_text, lexicon, taxonomy
 from ..nlp.model import load_model
 from ..settings import load_settings
-from .datasets import Progress, first
+from .datasets import Progress, first, single_file
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "cameo"
@@ -108,17 +108,7 @@ class Record:
 
 
 def find_data(data: Path) -> Path:
-    if not data.exists():
-        raise EvaluationError(f"evaluation data not found: {data} does not exist (pass the "
-                              "validation records .xml file or the folder that holds it)")
-    if data.is_file():
-        return data
-    candidates = sorted(p for p in data.glob("*.xml") if p.is_file())
-    if len(candidates) != 1:
-        found = ", ".join(p.name for p in candidates) or "none"
-        raise EvaluationError(f"expected one *.xml file in {data} (found: {found}); pass the "
-                              "validation records file itself as the data")
-    return candidates[0]
+    return single_file(data, "xml", "validation records .xml file")
 
 
 def read_records(path: Path) -> tuple[tuple[Record, ...], dict[str, int]]:

@@ -140,6 +140,22 @@ def find_gold(data: Path) -> Path:
     return candidates[0]
 
 
+def single_file(data: Path, suffix: str, what: str) -> Path:
+    """``data`` itself, or the one ``*.<suffix>`` file in the folder ``data`` (``what``
+    names it in the error: "snippets .tsv file")."""
+    if not data.exists():
+        raise EvaluationError(f"evaluation data not found: {data} does not exist (pass the "
+                              f"{what} or the folder that holds it)")
+    if data.is_file():
+        return data
+    candidates = sorted(p for p in data.glob(f"*.{suffix}") if p.is_file())
+    if len(candidates) != 1:
+        found = ", ".join(p.name for p in candidates) or "none"
+        raise EvaluationError(f"expected one *.{suffix} file in {data} (found: {found}); pass "
+                              f"the {what} itself as the data")
+    return candidates[0]
+
+
 def with_progress(
     entries: tuple[Entry, ...], progress: Progress | None
 ) -> Iterator[tuple[int, Entry]]:

@@ -42,7 +42,7 @@ from ..nlp.event_frames import forms
 from ..nlp.event_types import Trigger, classify_text, lexicon, taxonomy
 from ..nlp.model import load_model
 from ..settings import load_settings
-from .datasets import Progress, first
+from .datasets import Progress, first, single_file
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "event-types"
@@ -87,17 +87,7 @@ class Snippet:
 
 
 def find_data(data: Path) -> Path:
-    if not data.exists():
-        raise EvaluationError(f"evaluation data not found: {data} does not exist (pass the "
-                              "snippets .tsv file or the folder that holds it)")
-    if data.is_file():
-        return data
-    candidates = sorted(p for p in data.glob("*.tsv") if p.is_file())
-    if len(candidates) != 1:
-        found = ", ".join(p.name for p in candidates) or "none"
-        raise EvaluationError(f"expected one *.tsv file in {data} (found: {found}); pass the "
-                              "snippets file itself as the data")
-    return candidates[0]
+    return single_file(data, "tsv", "snippets .tsv file")
 
 
 def read_snippets(path: Path) -> tuple[Snippet, ...]:
