@@ -6,6 +6,7 @@ known on a day. (The sample stories are described in samples-src/README.md.)"""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 
 import pytest
@@ -168,3 +169,21 @@ def test_claims_across_documents_count_independent_outlets(corpus):
     jnim = [g for g in groups if g["claimant"] == "jnim" and g["figure"] == 50]
     assert jnim and all(g["status"] == "disputed" for g in jnim)
     assert cli.json("claims", "--across", "--status", "disputed")
+
+
+def test_as_of_applies_to_claims_and_exports(corpus, tmp_path):
+    cli, _ = corpus
+    early = cli.json("claims", "--across", "--as-of", "2024-03-12")
+    army = [g for g in early if g["claimant"] == "military:ML" and g["figure"] == 12]
+    assert army and all(g["independent_sources"] == 1 for g in army)  # only Sahel Monitor
+    assert not [g for g in early if g["claimant"] == "jnim" and g["figure"] == 50]
+    per_document = cli.json("claims", "--as-of", "2024-03-12")
+    later = {c["document_id"] for c in cli.json("claims")}
+    assert {c["document_id"] for c in per_document} < later
+    cli("export", "--what", "events", "--format", "jsonl", "--as-of", "2024-03-12",
+        "-o", str(tmp_path / "early.jsonl"))
+    rows = [json.loads(line) for line in (tmp_path / "early.jsonl").read_text().splitlines()]
+    boulkessi_then = [e for e in rows if (e["location"] or {}).get("name") == "Boulkessi"]
+    assert boulkessi_then and max(e["sources"] for e in boulkessi_then) == 1
+    assert cli("export", "--as-of", "12 March", "-o", str(tmp_path / "x.jsonl"),
+               ok=False).exit_code == 2

@@ -328,6 +328,22 @@ def runs_cmd(as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+AsOfOption = Annotated[str | None, typer.Option(
+    help="YYYY-MM-DD: as known from the documents published (or ingested) up to that day.")]
+ByOption = Annotated[str, typer.Option(
+    help="With --as-of: 'published' (the documents' dates) or 'ingested'.")]
+
+
+def _check_as_of(as_of: str | None, by: str, **days: str | None) -> None:
+    if by not in ("published", "ingested"):
+        err.print("[red]error:[/] --by is 'published' or 'ingested'")
+        raise typer.Exit(2)
+    for name, day in (("as-of", as_of), *days.items()):
+        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            err.print(f"[red]error:[/] --{name} wants a date as YYYY-MM-DD, not {day!r}")
+            raise typer.Exit(2)
+
+
 @app.command("events")
 def events_cmd(
     as_json: JsonOption = False,
@@ -344,12 +360,8 @@ def events_cmd(
              "negated")] = None,
     min_sources: Annotated[int | None, typer.Option(
         help="Only events told by at least this many independent sources.")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        help="YYYY-MM-DD: the events as known from documents published up to that day.")
-    ] = None,
-    by: Annotated[str, typer.Option(
-        help="With --as-of: 'published' (the documents' dates) or 'ingested'.")
-    ] = "published",
+    as_of: AsOfOption = None,
+    by: ByOption = "published",
     reports: Annotated[bool, typer.Option(
         "--reports", help="List each document's event reports instead of consolidated events.")
     ] = False,
@@ -359,17 +371,15 @@ def events_cmd(
 
     An event merges the reports of every document that tells the same happening
     (`sitrep why EVENT` says why); `--reports` lists the per-document reports."""
-    if by not in ("published", "ingested"):
-        err.print("[red]error:[/] --by is 'published' or 'ingested'")
-        raise typer.Exit(2)
-    for name, day in (("--since", since), ("--until", until), ("--as-of", as_of)):
-        if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-            err.print(f"[red]error:[/] {name} wants a date as YYYY-MM-DD, not {day!r}")
-            raise typer.Exit(2)
+    _check_as_of(as_of, by, since=since, until=until)
     filters = {"event_type": event_type, "country": country, "since": since, "until": until,
                "modality": modality, "limit": limit}
     with _store(readonly=True) as store:
-        if reports:
+        if reports and as_of:
+            known = consolidated.documents_up_to(store, as_of, by=by)
+            rows = [r for r in event_rows(store, **{**filters, "limit": None})
+                    if r["document_id"] in known][:limit]
+        elif reports:
             rows = list(event_rows(store, **filters))
         elif as_of:
             rows = consolidated.filter_events(consolidated.events_as_of(store, as_of, by=by),
@@ -503,14 +513,21 @@ def claims_cmd(
         help="Actor id (islamic-state, government:US) or part of a claimant's name.")] = None,
     across: Annotated[bool, typer.Option(
         "--across", help="One row per claim across documents, with its sources.")] = False,
+    as_of: AsOfOption = None,
+    by: ByOption = "published",
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
 ) -> None:
     """List claims (who said what, how, and who could not confirm or disputed it)."""
+    _check_as_of(as_of, by)
     if across:
-        _claim_groups(status, claimant, limit, as_json)
+        _claim_groups(status, claimant, limit, as_json, as_of, by)
         return
     with _store(readonly=True) as store:
-        rows = list(claim_rows(store, status=status, claimant=claimant, limit=limit))
+        rows = list(claim_rows(store, status=status, claimant=claimant,
+                               limit=None if as_of else limit))
+        if as_of:
+            known = consolidated.documents_up_to(store, as_of, by=by)
+            rows = [r for r in rows if r["document_id"] in known][:limit]
     if as_json:
         _print_json(rows)
         return
@@ -527,11 +544,11 @@ def claims_cmd(
 
 
 def _claim_groups(status: str | None, claimant: str | None, limit: int | None,
-                  as_json: bool) -> None:
+                  as_json: bool, as_of: str | None, by: str) -> None:
     from .store.claim_groups import claim_groups
 
     with _store(readonly=True) as store:
-        rows = [g for g in claim_groups(store)
+        rows = [g for g in claim_groups(store, as_of=as_of, by=by)
                 if (status is None or g["status"] == status)
                 and (claimant is None or claimant.lower() in (
                     f"{g['claimant']} {g['claimant_name'] or ''}").lower())][:limit]
@@ -622,8 +639,11 @@ def export_cmd(
     all_modalities: Annotated[bool, typer.Option(
         "--all", help="Events: also those that did not happen (denied, threatened, …).")
     ] = False,
+    as_of: AsOfOption = None,
+    by: ByOption = "published",
 ) -> None:
     """Write records to a file (written to a temporary name, then moved into place)."""
+    _check_as_of(as_of, by)
     if fmt not in ("jsonl", "csv", "geojson", "parquet"):
         err.print(f"[red]error:[/] unknown format {fmt!r}: jsonl, csv, geojson or parquet")
         raise typer.Exit(2)
@@ -634,7 +654,7 @@ def export_cmd(
     try:
         with _store(readonly=True) as store:
             n = export_records(store, fmt, what, output,  # type: ignore[arg-type]
-                               all_modalities=all_modalities)
+                               all_modalities=all_modalities, as_of=as_of, by=by)
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc

@@ -36,21 +36,43 @@ def _figure_values(store: Store) -> dict[tuple[str, int, int], int]:
     return out
 
 
-def claim_groups(store: Store, *, min_sources: int = 1) -> list[dict[str, Any]]:
-    values = _figure_values(store)
-    event_of = {r[0]: r[1] for r in store.conn.execute(
-        "SELECT report_id, event_id FROM event_members")}
-    origin_of = {r[0]: r[1] for r in store.conn.execute(
-        "SELECT DISTINCT document_id, origin FROM event_members")}
+def claim_groups(store: Store, *, min_sources: int = 1, as_of: str | None = None,
+                 by: str = "published") -> list[dict[str, Any]]:
+    """Claims grouped across documents; ``as_of``: from the documents published (or ingested)
+    up to that day, over the events as they were then."""
+    if as_of is None:
+        values = _figure_values(store)
+        event_of = {r[0]: r[1] for r in store.conn.execute(
+            "SELECT report_id, event_id FROM event_members")}
+        origin_of = {r[0]: r[1] for r in store.conn.execute(
+            "SELECT DISTINCT document_id, origin FROM event_members")}
+    else:
+        from .consolidated import events_as_of
+
+        values, event_of, origin_of = {}, {}, {}
+        for e in events_as_of(store, as_of, by=by):
+            for r in e["reports"]:
+                event_of[r["report"]] = e["id"]
+                origin_of[r["document_id"]] = r["origin"]
+            for f in e["fatalities"]["figures"]:
+                span = f.get("span") or {}
+                value = next((f.get(k) for k in ("low", "value", "high")
+                              if f.get(k) is not None), None)
+                if value is not None and "start" in span:
+                    values[(f["document_id"], span["start"], span["end"])] = int(value)
+    column = "d.published" if by == "published" else "d.ingested_at"
+    where = (f" WHERE {column} IS NOT NULL AND substr({column}, 1, 10) <= ?"
+             if as_of else "")
     claims = {r["id"]: dict(r) for r in store.conn.execute(
         "SELECT c.id, c.document_id, c.claimant_id, c.claimant_name, c.claimant_affiliation, "
         "c.content, c.status, c.cue_lemma, c.kind, d.site, d.published FROM claims c "
-        "JOIN documents d ON d.id = c.document_id")}
+        f"JOIN documents d ON d.id = c.document_id{where}", (as_of,) if as_of else ())}
     verdicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for claim_id, status, by_id, by_name, document_id in store.conn.execute(
             "SELECT claim_id, status, by_id, by_name, document_id FROM claim_verifications"):
-        verdicts[claim_id].append({"status": status, "by": by_id or by_name,
-                                   "document_id": document_id})
+        if claim_id in claims:
+            verdicts[claim_id].append({"status": status, "by": by_id or by_name,
+                                       "document_id": document_id})
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for claim_id, document_id, report_id, start, end in store.conn.execute(
             "SELECT claim_id, document_id, event_id, figure_start, figure_end "

@@ -479,3 +479,11 @@ def explain_pair(store: Store, first: str, second: str) -> list[dict[str, Any]]:
                             "conflict": d.conflict, "score": d.score, "reason": d.reason,
                             "features": d.features})
     return sorted(out, key=lambda d: (not d["conflict"], -d["score"]))
+
+
+def documents_up_to(store: Store, day: str, *, by: str = "published") -> set[str]:
+    """Ids of the documents published (or ingested) on or before ``day``."""
+    column = "published" if by == "published" else "ingested_at"
+    return {r[0] for r in store.conn.execute(
+        f"SELECT id FROM documents WHERE {column} IS NOT NULL AND substr({column}, 1, 10) <= ?",
+        (day,))}

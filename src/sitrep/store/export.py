@@ -42,23 +42,31 @@ def document_rows(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
-           all_modalities: bool = False) -> int:
+           all_modalities: bool = False, as_of: str | None = None,
+           by: str = "published") -> int:
     """Write every record of ``what`` to ``out``; returns how many were written.
 
     Events (consolidated, one per happening) and reports (one per document that tells it):
     only those that happened (asserted, reported, claimed) unless ``all_modalities``.
+    ``as_of``: only what documents published (or ingested, ``by``) up to that day held.
     """
     if what in ("documents", "claims") and fmt == "geojson":
         raise SitrepError("GeoJSON needs located records: use --what events or reports")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
-    if what in ("events", "reports"):
-        if what == "events":  # consolidated: one row per happening, all its sources
-            from .consolidated import event_rows as consolidated_rows
+    from .consolidated import documents_up_to, events_as_of
+    from .consolidated import event_rows as consolidated_rows
 
+    known = documents_up_to(store, as_of, by=by) if as_of else None
+    if what in ("events", "reports"):
+        if what == "events" and as_of:  # the events as they were known then
+            events = [e for e in events_as_of(store, as_of, by=by)
+                      if e["happened"] or all_modalities]
+        elif what == "events":  # consolidated: one row per happening, all its sources
             events = consolidated_rows(store, happened_only=not all_modalities)
         else:  # one row per document that reports it
-            events = event_rows(store, happened_only=not all_modalities)
+            events = [e for e in event_rows(store, happened_only=not all_modalities)
+                      if known is None or e["document_id"] in known]
         writer = {"jsonl": _jsonl, "csv": _events_csv, "parquet": _events_parquet,
                   "geojson": _geojson}[fmt]
         count = writer(events, tmp)
@@ -66,10 +74,12 @@ def export(store: Store, fmt: ExportFormat, what: ExportWhat, out: Path, *,
         from .claims import claim_rows
 
         writer = {"jsonl": _jsonl, "csv": _claims_csv, "parquet": _claims_parquet}[fmt]
-        count = writer(claim_rows(store), tmp)
+        count = writer((c for c in claim_rows(store)
+                        if known is None or c["document_id"] in known), tmp)
     else:
         writer = {"jsonl": _jsonl, "csv": _csv, "parquet": _parquet}[fmt]
-        count = writer(document_rows(store), tmp)
+        count = writer((d for d in document_rows(store) if known is None or d["id"] in known),
+                       tmp)
     tmp.replace(out)  # never leave a half-written file under the real name
     return count
 
