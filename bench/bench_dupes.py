@@ -8,11 +8,14 @@ nine documents in ten are new stories (12-24 sentences drawn from all samples, o
 three replaced by a word of the corpus), one in ten a repost of an earlier document (one of
 the mutations of ``sitrep eval dupes``: boilerplate, 20/40% of sentences dropped,
 paragraphs reordered, 5-15% of words replaced, all mixed), published 0-3 days after it.
-They are stored in a real sitrep database (SQLite file, FTS and all).
+They come from 5,000 sites; a third of the stories cite another site ("according to"), half
+of the reposts credit the site they copy (a Sources block). They are stored in a real sitrep
+database (SQLite file, FTS and all).
 
 Timed:
 
-* ``sitrep``      ``run_links`` with ``--workers`` fingerprinting processes, in ``--batches``
+* ``sitrep``      ``run_links`` with ``--workers`` fingerprinting processes (on 2 cores: one,
+                  beside the process that writes SQLite), in ``--batches``
                   runs (the first run links into an empty index, later ones against
                   everything stored): fingerprints, band keys and outlet keys into SQLite,
                   candidate pairs from the band index, exact scoring, derived-from, origins;
@@ -49,13 +52,14 @@ from sitrep.evaluate.mutations import KINDS, edit, join, paragraphs, vocabulary
 from sitrep.ingest.batch import ingest_paths
 from sitrep.ingest.process import fingerprint as text_fingerprint
 from sitrep.link.minhash import NUM_PERM, SEED, lsh_params
-from sitrep.link.stage import run_links
-from sitrep.records import Document, PublishedDate, RawDocument
+from sitrep.link.stage import DEFAULT_WORKERS, run_links
+from sitrep.records import CitedSource, Document, PublishedDate, RawDocument
 from sitrep.settings import load_settings
 from sitrep.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 REPOST_SHARE = 0.1
+SITES = 5000  # outlets the documents are spread over (20 a year each at 100k)
 BENCH_SEED = 11
 
 
@@ -120,6 +124,7 @@ def generate(store: Store, n: int) -> dict[str, str]:
     kinds = list(KINDS.values())
     made: list[tuple[str, str, date]] = []
     copies: dict[str, str] = {}
+    sites: dict[str, str] = {}
     start = date(2024, 1, 1)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     pending = []
@@ -134,12 +139,23 @@ def generate(store: Store, n: int) -> dict[str, str]:
             text = edit(join([picked[j:j + 3] for j in range(0, len(picked), 3)]), 0.33,
                         rng, vocab)
             day = start + timedelta(days=rng.randrange(365))
+        # Cited outlets: a third of the stories quote another site; half the reposts credit
+        # the site they copy in a Sources block (what the cite rule looks up).
+        site = f"Site {i % SITES}"
+        if source_id:
+            cited = (CitedSource(sites[source_id], sites[source_id], "sources-block", False),) \
+                if rng.random() < 0.5 else ()
+        else:
+            other = f"Site {rng.randrange(SITES)}"
+            cited = (CitedSource(other, other, "according-to", False),) \
+                if rng.random() < 1 / 3 else ()
         raw = f"bench {i}\n{text}".encode()
         doc_id = hashlib.sha256(raw).hexdigest()
+        sites[doc_id] = site
         doc = Document(doc_id, f"bench/{i}", f"bench/{i}", None, "file", "text", None,
-                       f"Site {i % 5000}", None, None,
+                       site, None, None,
                        PublishedDate(day.isoformat(), "day", "html-meta"), "en", None, text,
-                       (), text_fingerprint(text), {}, now)
+                       cited, text_fingerprint(text), {}, now)
         pending.append((doc, RawDocument(raw, "text", raw, doc.source_path)))
         made.append((doc_id, text, day))
         if source_id:
@@ -224,7 +240,8 @@ def measure(db: Path, n: int, workers: int, batches: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                    help="Fingerprinting processes besides the writer (default: cores - 1).")
     ap.add_argument("--batches", type=int, default=2,
                     help="Link the documents in this many runs (incremental).")
     ap.add_argument("--dir", type=Path, help="Keep the database here (default: a temp dir).")

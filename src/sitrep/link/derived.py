@@ -161,7 +161,9 @@ def order_pair(a: LinkedDocument, b: LinkedDocument, s: PairScore
     in turn: the one citing the other's outlet; the later time of day when both have one;
     the copy, i.e. the one whose text is more inside the other (copies trim: a repost keeps
     most of a story and drops its end, while the story holds all of the repost); the one
-    ingested later.
+    ingested later. The copy rule takes a same-day repost that only adds lines of its own
+    for the source (the two still share one origin; `sitrep eval dupes` counts such roots
+    in ``origins.accuracy``); it keeps the order independent of the order of ingestion.
     """
     def ordered(later_is_a: bool, how: str) -> tuple[LinkedDocument, LinkedDocument,
                                                      PairScore, str]:

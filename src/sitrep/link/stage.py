@@ -3,11 +3,15 @@ near-duplicate and derived-from links, and (re)compute the origins they change.
 
 Incremental: each document is fingerprinted once (its signature, band keys and outlet keys
 are stored); a new batch is compared with the stored documents through the band and outlet
-indexes in SQLite, never all pairs, and memory holds one batch at a time. A pair is scored
-once, when its second document arrives, so running the stage again adds nothing and a batch
-added later gives the links a rebuild from scratch gives. Origins are recomputed for the
-documents of the batch, those of its new links and every document derived from them.
-Each batch is committed atomically with its fingerprints: a killed run resumes.
+indexes in SQLite, never all pairs, and memory holds two batches at a time (one stored while
+the next is fingerprinted). A pair is scored once, when its second document arrives, on
+what the two documents hold, so running the stage again adds nothing and a batch added later
+gives the links a rebuild from scratch gives — but for the per-document candidate caps
+(``near_duplicates.MAX_CANDIDATES``, ``derived.MAX_CITE_CANDIDATES``), which bind only for
+stories copied a hundred times, and for two equal texts of one day, which the order of
+ingestion decides. Origins are recomputed for the documents of the batch, those of its new
+links and every document derived from them. Each batch is committed atomically with its
+fingerprints: a killed run resumes.
 """
 
 from __future__ import annotations
@@ -106,7 +110,12 @@ def run_links(store: Store, *, run_id: int | None = None, progress: LinkProgress
               workers: int = DEFAULT_WORKERS, batch_size: int = BATCH_SIZE,
               limit: int | None = None) -> LinkSummary:
     """Link every document the stage has not seen yet, in ingestion order (at most
-    ``limit`` of them), see the module docstring."""
+    ``limit`` of them), see the module docstring.
+
+    With ``workers`` ≥ 1, batches of ``minhash.POOL_MIN_TEXTS`` documents or more are
+    fingerprinted in spawned processes: a script calling this must guard its entry point
+    with ``if __name__ == "__main__":``. ``workers=0`` keeps everything in this process.
+    """
     progress = progress or LinkProgress()
     summary = LinkSummary()
     if stored_params(store) != params():
