@@ -124,10 +124,11 @@ def test_incremental_equals_rebuild(tmp_path):
     reversed_order("analyze", str(_copy(tuple(n for n in CORPUS if n != ORIGINAL),
                                         tmp_path / "without-original")))
     before = origins(reversed_order.db)
-    reversed_order("analyze", str(_copy((ORIGINAL,), tmp_path / "original")))
+    late = reversed_order.json("analyze", str(_copy((ORIGINAL,), tmp_path / "original")))
     assert _state(stepwise) == _state(rebuilt) == _state(reversed_order)
     repost = next(d["id"] for n, d in reversed_order.docs_by_name().items() if n == REPOST)
     assert before[repost] == (repost, "self") != origins(reversed_order.db)[repost]
+    assert late["links"]["origins_moved"] == [repost]
 
 
 def test_a_repost_crediting_one_outlet_we_do_not_hold_points_at_it(tmp_path):

@@ -32,6 +32,7 @@ from ..store.links import (
     children,
     count_pending,
     linked_documents,
+    origins,
     outlet_facts,
     outlet_neighbours,
     parents,
@@ -85,6 +86,9 @@ class LinkSummary:
     near_duplicates: int = 0  # new links of each kind
     derived: int = 0
     origins: int = 0  # origins (re)computed
+    # Documents stored before this run whose origin changed (a new batch held their source):
+    # what counts independent sources must look at them again.
+    origins_moved: list[str] = field(default_factory=list)
     reindexed: bool = False  # the stored fingerprints had other parameters
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
 
@@ -187,7 +191,9 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
         docs = linked_documents(store, ids)
         touched = {d.document_id for d in docs.values()}
         touched |= {x.document_id for x in links if x.kind == "derived-from"}
-        summary.origins += _update_origins(store, touched)
+        found, moved = _update_origins(store, touched)
+        summary.origins += found
+        summary.origins_moved += moved
         tick("origins", t)
 
 
@@ -235,8 +241,9 @@ def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tu
     return links
 
 
-def _update_origins(store: Store, touched: set[str]) -> int:
-    """Recompute the origins of ``touched`` and of every document derived from them."""
+def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
+    """Recompute the origins of ``touched`` and of every document derived from them; how
+    many, and the documents whose stored origin changed."""
     todo, frontier = set(touched), set(touched)
     while frontier:
         frontier = children(store, sorted(frontier)) - todo
@@ -257,6 +264,9 @@ def _update_origins(store: Store, touched: set[str]) -> int:
         site, url, cited = facts.get(doc_id, (None, None, ()))
         return OriginFacts(site, credits(cited, site_keys(site, url)))
 
+    before = origins(store, todo)
     found = resolve_origins(sorted(todo), parents_of, facts_of)
     save_origins(store, found)
-    return len(found)
+    moved = [o.document_id for o in found
+             if o.document_id in before and before[o.document_id].origin != o.origin]
+    return len(found), moved
