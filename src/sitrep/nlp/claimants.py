@@ -1,7 +1,7 @@
 """Who makes a claim: the words that name a source, resolved to an actor of the document.
 
-* the actor mentions (nlp.actors) inside the source's words, a person first ("US State
-  Department spokeswoman Jen Psaki" → Jen Psaki, affiliation US State Department);
+* the actor mentions (nlp.actors) inside the source's words, a person first ("army
+  spokesman Col. Abdoulaye Sangaré" → Abdoulaye Sangaré, affiliation the Malian army);
 * a pronoun ("she", "he", "it", "they") stands for the latest earlier claimant of its sort (a
   person for he/she, an organisation or group for it/they), else the latest such mention;
 * a definite title ("the spokeswoman", "the official", "the group") stands for the latest

@@ -302,7 +302,7 @@ def _same_time(d: Draft, m: Draft) -> bool:
 
 
 def _restated(f: FatalityFigure, target: Draft) -> bool:
-    """An unattributed later mention of a number the report already has ("a claim that 1,700
+    """An unattributed later mention of a number the report already has ("a claim that 300
     were killed could not be confirmed") repeats that figure; it is no new source's."""
     value = (f.figure.low, f.figure.high, f.figure.value)
     return f.claimant is None and not f.figure.vague and any(

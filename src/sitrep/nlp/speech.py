@@ -338,7 +338,7 @@ class _Finder:
         return [speech] if speech else []
 
     def _colon(self, tok: Token) -> Speech | None:
-        """ "Psaki: claim is horrifying": a name opening its line or sentence, then a colon,
+        """ "Sissoko: the arrests must stop": a name opening its line or sentence, then a colon,
         then what the named source says (a headline or transcript convention)."""
         sent = tok.sent
         head = [t for t in sent if t.i < tok.i and not t.is_space]

@@ -11,8 +11,8 @@
   "by" agent, else the claimant of the claim the statement is part of ("she added that … could
   not be confirmed"), else nobody (the writer).
 * Each statement is linked to the claim it judges, by what it is about (its object or passive
-  subject, or the figure a relative clause hangs on): the same figure ("a claim that 1,700
-  were killed" → the claim with 1,700), the same event report, an actor it names as the
+  subject, or the figure a relative clause hangs on): the same figure ("a claim that 300
+  were killed" → the claim with 300), the same event report, an actor it names as the
   claim's source ("images purportedly posted by ISIS"), the same content words; a bare "the
   claim", "their authenticity", "the denial" is the latest claim before it, and "none of these
   claims" every claim of its paragraph before it.
