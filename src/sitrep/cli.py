@@ -661,6 +661,23 @@ def export_cmd(
     err.print(f"wrote {n} {what} to {output}")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8765,
+) -> None:
+    """Serve the database read-only over HTTP (API under /api, schema at /openapi.json)."""
+    import uvicorn
+
+    from .api import create_app
+
+    db = State.settings.db_path
+    if not Path(db).exists():
+        err.print(f"[red]error:[/] {db}: no such database (run `sitrep analyze` first)")
+        raise typer.Exit(2)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
 @app.command("eval")
 def eval_cmd(
     task: Annotated[str, typer.Argument(help=f"One of: {', '.join(TASKS)}")],

@@ -200,11 +200,29 @@ def _save_block(store: Store, c: Any, sig: str, clusters: list[Cluster],
 def event_rows(store: Store, *, event_type: str | None = None, country: str | None = None,
                since: str | None = None, until: str | None = None,
                modality: str | None = None, happened_only: bool = False,
-               min_sources: int | None = None, limit: int | None = None
+               min_sources: int | None = None, limit: int | None = None,
+               bbox: tuple[float, float, float, float] | None = None,
+               actor: str | None = None, after: tuple[str, str] | None = None
                ) -> list[dict[str, Any]]:
-    """Consolidated events, filtered, in date order."""
+    """Consolidated events, filtered, in date order (``date_start``, then ``id``).
+
+    ``bbox`` is (west, south, east, north) in degrees; ``actor`` an actor id among actor1,
+    actor2 and the associated; ``after`` a (date_start, id) key: only events after it (the
+    cursor of a page)."""
     sql = ["SELECT * FROM events WHERE 1 = 1"]
     params: list[Any] = []
+    if bbox:
+        west, south, east, north = bbox
+        sql.append("AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?")
+        params += [south, north, west, east]
+    if actor:
+        sql.append("AND (actor1_id = ? OR actor2_id = ? OR EXISTS (SELECT 1 FROM "
+                   "json_each(events.associated) WHERE value = ?))")
+        params += [actor, actor, actor]
+    if after:
+        sql.append("AND (coalesce(date_start, '') > ? OR (coalesce(date_start, '') = ? "
+                   "AND id > ?))")
+        params += [after[0], after[0], after[1]]
     if event_type:
         sql.append("AND (event_type = ? OR sub_event_type = ?)")
         params += [event_type, event_type]
@@ -225,7 +243,7 @@ def event_rows(store: Store, *, event_type: str | None = None, country: str | No
     if min_sources:
         sql.append("AND independent_sources >= ?")
         params.append(min_sources)
-    sql.append("ORDER BY date_start, id")
+    sql.append("ORDER BY coalesce(date_start, ''), id")
     if limit:
         sql.append("LIMIT ?")
         params.append(limit)
