@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from .. import __version__
@@ -30,6 +31,7 @@ from ..store.export import acled_row
 MAX_PAGE = 500
 DEFAULT_PAGE = 100
 DAY = r"^\d{4}-\d{2}-\d{2}$"
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such record"}}
 
 
 Type = Annotated[str | None, Query(alias="type", max_length=80,
@@ -50,12 +52,21 @@ Cursor = Annotated[str | None, Query(max_length=400, description="from the last 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+class CSVResponse(Response):
+    media_type = "text/csv"
+
+
 def create_app(db: Path | str) -> FastAPI:
     """The API over the database file ``db`` (read-only)."""
     db_path = Path(db)
     app = FastAPI(title="sitrep", version=__version__,
                   description="Events and claims from crisis news, each value with its "
-                              "evidence span. Read-only.")
+                              "evidence span. Read-only.",
+                  responses={503: {"description": "The database cannot be opened"}})
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -89,11 +100,12 @@ def create_app(db: Path | str) -> FastAPI:
         return page_of(events(type_, country, since, until, modality, min_sources, actor,
                               bbox, cursor, limit), limit)
 
-    @app.get("/api/events.geojson", summary="The same events as a GeoJSON FeatureCollection")
+    @app.get("/api/events.geojson", response_class=GeoJSONResponse,
+             summary="The same events as a GeoJSON FeatureCollection")
     def events_geojson(type_: Type = None, country: Country = None, since: Since = None,
                        until: Until = None, modality: Modality = None,
                        min_sources: MinSources = None, actor: Actor = None, bbox: Bbox = None,
-                       cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> JSONResponse:
+                       cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> GeoJSONResponse:
         rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
                       cursor, limit)[:limit]
         features = []
@@ -104,14 +116,14 @@ def create_app(db: Path | str) -> FastAPI:
                              "geometry": {"type": "Point", "coordinates": [lon, lat]}
                              if lat is not None and lon is not None else None,
                              "properties": row})
-        return JSONResponse({"type": "FeatureCollection", "features": features},
-                            media_type="application/geo+json")
+        return GeoJSONResponse({"type": "FeatureCollection", "features": features})
 
-    @app.get("/api/events.csv", summary="The same events as CSV with ACLED's column names")
+    @app.get("/api/events.csv", response_class=CSVResponse,
+             summary="The same events as CSV with ACLED's column names")
     def events_csv(type_: Type = None, country: Country = None, since: Since = None,
                    until: Until = None, modality: Modality = None,
                    min_sources: MinSources = None, actor: Actor = None, bbox: Bbox = None,
-                   cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> Response:
+                   cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> CSVResponse:
         rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
                       cursor, limit)[:limit]
         buffer = io.StringIO()
@@ -121,13 +133,14 @@ def create_app(db: Path | str) -> FastAPI:
         writer.writeheader()
         for e in rows:
             writer.writerow(acled_row(e))
-        return Response(buffer.getvalue(), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="events.csv"'})
+        return CSVResponse(buffer.getvalue(),
+                           headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
-    @app.get("/api/events/{event_id}", summary="One event, why it was merged, its history")
+    @app.get("/api/events/{event_id}", responses=NOT_FOUND,
+             summary="One event, why it was merged, its history")
     def one_event(event_id: str) -> dict[str, Any]:
         if not 3 <= len(event_id) <= 80:
-            raise HTTPException(422, "an event id is 3 to 80 characters (ev-…)")
+            raise _path_invalid("event_id", "an event id is 3 to 80 characters (ev-…)")
         with store() as s:
             found = consolidated.resolve_event(s, event_id)
             if found is None:
@@ -152,11 +165,12 @@ def create_app(db: Path | str) -> FastAPI:
         return {"items": items, "total": len(rows),
                 "next_offset": offset + limit if offset + limit < len(rows) else None}
 
-    @app.get("/api/documents/{doc_id}", summary="A document's clean text and every span")
+    @app.get("/api/documents/{doc_id}", responses=NOT_FOUND,
+             summary="A document's clean text and every span")
     def document(doc_id: str) -> dict[str, Any]:
         if len(doc_id) < 6 or len(doc_id) > 64 or not all(
                 c in "0123456789abcdef" for c in doc_id):
-            raise HTTPException(422, "a document id is 6 to 64 hexadecimal characters")
+            raise _path_invalid("doc_id", "a document id is 6 to 64 hexadecimal characters")
         from ..store.mentions import document_mentions
 
         with store() as s:
@@ -178,7 +192,7 @@ def create_app(db: Path | str) -> FastAPI:
             try:
                 hits = s.search(q, limit=limit)
             except SitrepError as exc:
-                raise HTTPException(422, str(exc)) from exc
+                raise _invalid("q", str(exc)) from exc
         return {"items": [{"id": d.id, "title": d.title, "site": d.site,
                            "published": d.published, "snippet": snippet, "score": score}
                           for d, snippet, score in hits]}
@@ -208,7 +222,7 @@ def _decode(cursor: str | None) -> tuple[str, str] | None:
         if not isinstance(first, str) or not isinstance(second, str):
             raise ValueError(cursor)
     except ValueError as exc:
-        raise HTTPException(422, "cursor: not one this API gave out") from exc
+        raise _invalid("cursor", "not a cursor this API gave out") from exc
     return first, second
 
 
@@ -217,5 +231,17 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
         return None
     west, south, east, north = (float(x) for x in text.split(","))
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-        raise HTTPException(422, "bbox: west,south,east,north in degrees, south ≤ north")
+        raise _invalid("bbox", "west,south,east,north in degrees, south ≤ north")
     return west, south, east, north
+
+
+def _path_invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"type": "value_error", "loc": ["path", field],
+                                    "msg": message, "input": None}])
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 in FastAPI's own validation-error shape (the schema's), for checks the schema
+    cannot express (a cursor's content, a bounding box's ranges)."""
+    return RequestValidationError([{"type": "value_error", "loc": ["query", field],
+                                    "msg": message, "input": None}])
