@@ -108,3 +108,44 @@ def test_malformed_parameters_are_4xx_with_a_message(api, path, params):
 def test_unknown_records_are_404(api):
     assert api.get("/api/events/ev-0000000000000000").status_code == 404
     assert api.get("/api/documents/" + "0" * 64).status_code == 404
+
+
+def test_reads_never_fail_while_analyze_writes(tmp_path):
+    """Serving while ingest and analysis write to the same file: every request answers."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    db = tmp_path / "busy.db"
+    first = tmp_path / "first"
+    shutil.copytree(SAMPLES, first)
+    Cli(db)("analyze", str(first))
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                before = httpx.get(f"{base}/api/stats", timeout=2).json()["documents"]
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "sitrep", "--db", str(db), "analyze", "-q",
+             str(FIXTURES / "docs")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        statuses = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while writer.poll() is None or len(statuses) < 20:
+                for path in ("/api/stats", "/api/events?limit=50", "/api/stories"):
+                    statuses.append(client.get(path).status_code)
+        assert writer.returncode == 0, writer.stderr.read().decode() if writer.stderr else ""
+        assert statuses and set(statuses) == {200}
+        with httpx.Client(base_url=base) as client:
+            assert client.get("/api/stats").json()["documents"] > before  # the writer's landed
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
