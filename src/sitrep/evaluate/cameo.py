@@ -76,11 +76,11 @@ from typing import Any
 from spacy.tokens import Doc
 
 from ..errors import EvaluationError
-from ..nlp.event_frames import forms
-from ..nlp.event_types import Trigger, cameo_names, classify_text, lexicon, taxonomy
+from ..nlp.event_types import Trigger, cameo_names, classify_text, taxonomy
 from ..nlp.model import load_model
 from ..settings import load_settings
 from .datasets import Progress, first, single_file
+from .event_types import best_keyword
 from .scoring import Clock, failure_kind, pct, ratio, table
 
 TASK = "cameo"
@@ -149,19 +149,11 @@ def to_root(trigger: Trigger | None) -> str:
 
 def keyword_root(doc: Doc) -> str:
     """The best-scoring lexicon word's code, no syntax, no context."""
-    best: tuple[float, str | None] | None = None
-    index = lexicon()
-    for tok in doc:
-        for form in forms(tok):
-            for entry in index.get(form, ()):
-                toks = doc[tok.i:tok.i + len(entry.words)]
-                matched = len(toks) == len(entry.words) and all(
-                    w in forms(t) for w, t in zip(entry.words, toks, strict=True))
-                if matched and (best is None or entry.score > best[0]):
-                    best = (entry.score, entry.cameo or taxonomy()[entry.key].cameo)
-    if best is None:
+    entry = best_keyword(doc)
+    if entry is None:
         return NO_EVENT
-    return best[1][:2] if best[1] else UNMAPPED
+    code = entry.cameo or taxonomy()[entry.key].cameo
+    return code[:2] if code else UNMAPPED
 
 
 System = Callable[[Doc], str]

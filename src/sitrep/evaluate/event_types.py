@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from ..errors import EvaluationError
 from ..nlp.event_frames import forms
-from ..nlp.event_types import Trigger, classify_text, lexicon, taxonomy
+from ..nlp.event_types import Entry, Trigger, classify_text, lexicon, taxonomy
 from ..nlp.model import load_model
 from ..settings import load_settings
 from .datasets import Progress, first, single_file
@@ -121,9 +121,10 @@ def sitrep_label(doc: Doc) -> str:
     return to_label(classify_text(doc))
 
 
-def keyword_label(doc: Doc) -> str:
-    """The default sub-type of the best-scoring lexicon word, no syntax, no context."""
-    best: tuple[float, str] | None = None
+def best_keyword(doc: Doc) -> Entry | None:
+    """The best-scoring lexicon entry found in ``doc``, no syntax, no context (the keyword
+    baseline of this scorer and of the CAMEO one)."""
+    best: Entry | None = None
     index = lexicon()
     for tok in doc:
         for form in forms(tok):
@@ -131,11 +132,17 @@ def keyword_label(doc: Doc) -> str:
                 toks = doc[tok.i:tok.i + len(entry.words)]
                 matched = len(toks) == len(entry.words) and all(
                     w in forms(t) for w, t in zip(entry.words, toks, strict=True))
-                if matched and (best is None or entry.score > best[0]):
-                    best = (entry.score, entry.key)
-    if best is None:
+                if matched and (best is None or entry.score > best.score):
+                    best = entry
+    return best
+
+
+def keyword_label(doc: Doc) -> str:
+    """The default sub-type of the best-scoring lexicon word, no syntax, no context."""
+    entry = best_keyword(doc)
+    if entry is None:
         return NO_EVENT
-    return ACLED_TO_CASE[taxonomy()[best[1]].sub_event_type]
+    return ACLED_TO_CASE[taxonomy()[entry.key].sub_event_type]
 
 
 System = Callable[[Doc], str]
