@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluationError
+from ..geo import distance_km
 from ..records import Document, PlaceRef
 from .datasets import Progress, first
 from .scoring import pct, ratio, table
@@ -45,7 +46,6 @@ from .scoring import pct, ratio, table
 TASK = "geoparsing"
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 ACCURACY_KM = 161.0  # 100 miles
-EARTH_RADIUS_KM = 6371.0088
 # How far (characters) a gold phrase may sit from its stated offsets and still be re-aligned.
 ALIGN_WINDOW = 3
 
@@ -189,11 +189,6 @@ def _system_span(ref: PlaceRef) -> SystemSpan:
 
 # -- scoring ------------------------------------------------------------
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ signal more (a shared actor, a shared figure, a text link).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from ..geo import distance_km
 
 # More than this many days between two intervals: different days, different events.
 MAX_GAP_DAYS = 1
@@ -89,11 +90,7 @@ def _apart(reason: str, features: dict[str, Any]) -> Decision:
 def km(a: ReportView, b: ReportView) -> float | None:
     if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude,
-                                                b.longitude))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 6371.0088 * 2 * math.asin(math.sqrt(h))
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def gap_days(a: ReportView, b: ReportView) -> int | None:

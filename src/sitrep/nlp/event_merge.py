@@ -18,9 +18,9 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
+from ..geo import distance_km
 from ..records import HAPPENED, ActorMention, FatalityFigure, PlaceRef, Span, TimeRef
 from .event_types import Trigger
-from .place_resolution import distance_km
 
 # When triggers of one sentence are one happening, the report takes the type of the most
 # specific: the means (shelling, air strike) before the outcome (a killing), ACLED's practice.

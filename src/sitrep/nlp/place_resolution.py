@@ -18,6 +18,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
+from ..geo import distance_km
 from ..records import Place
 from .gazetteer import COUNTRY_CODES, Match
 from .place_mentions import AREA_WORDS, Mention, is_area, is_inside, shadowed_areas
@@ -63,7 +64,6 @@ AREA_WORD_BONUS = 0.8
 STRAY_MAX_POPULATION = 100_000
 STRAY_MAX_SHARE = 0.05  # of the document's other place votes in the town's country
 STRAY_MAIN_SHARE = 0.5  # the main country's share of those votes
-EARTH_RADIUS_KM = 6371.0088
 
 
 def prior(match: Match) -> float:
@@ -297,9 +297,3 @@ def _km(a: Place, b: Place) -> float:
     return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
