@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from .sqlite import Store
@@ -23,11 +24,13 @@ from .sqlite import Store
 STATUS_ORDER = ("disputed", "confirmed", "corroborated", "unconfirmed-by", "unverified")
 
 
-def _figure_values(store: Store) -> dict[tuple[str, int, int], int]:
-    """(document, figure start, figure end) → the figure's lower bound, from the events."""
+def _figure_values(figure_lists: Iterable[list[dict[str, Any]]]
+                   ) -> dict[tuple[str, int, int], int]:
+    """(document, figure start, figure end) → the figure's lower bound, from the events'
+    figure lists."""
     out: dict[tuple[str, int, int], int] = {}
-    for (figures,) in store.conn.execute("SELECT figures FROM events"):
-        for f in json.loads(figures or "[]"):
+    for figures in figure_lists:
+        for f in figures:
             span = f.get("span") or {}
             value = next((f.get(k) for k in ("low", "value", "high") if f.get(k) is not None),
                          None)
@@ -41,7 +44,8 @@ def claim_groups(store: Store, *, min_sources: int = 1, as_of: str | None = None
     """Claims grouped across documents; ``as_of``: from the documents published (or ingested)
     up to that day, over the events as they were then."""
     if as_of is None:
-        values = _figure_values(store)
+        values = _figure_values(json.loads(f or "[]") for (f,) in store.conn.execute(
+            "SELECT figures FROM events"))
         event_of = {r[0]: r[1] for r in store.conn.execute(
             "SELECT report_id, event_id FROM event_members")}
         origin_of = {r[0]: r[1] for r in store.conn.execute(
@@ -49,17 +53,10 @@ def claim_groups(store: Store, *, min_sources: int = 1, as_of: str | None = None
     else:
         from .consolidated import events_as_of
 
-        values, event_of, origin_of = {}, {}, {}
-        for e in events_as_of(store, as_of, by=by):
-            for r in e["reports"]:
-                event_of[r["report"]] = e["id"]
-                origin_of[r["document_id"]] = r["origin"]
-            for f in e["fatalities"]["figures"]:
-                span = f.get("span") or {}
-                value = next((f.get(k) for k in ("low", "value", "high")
-                              if f.get(k) is not None), None)
-                if value is not None and "start" in span:
-                    values[(f["document_id"], span["start"], span["end"])] = int(value)
+        then = events_as_of(store, as_of, by=by)
+        values = _figure_values(e["fatalities"]["figures"] for e in then)
+        event_of = {r["report"]: e["id"] for e in then for r in e["reports"]}
+        origin_of = {r["document_id"]: r["origin"] for e in then for r in e["reports"]}
     column = "d.published" if by == "published" else "d.ingested_at"
     where = (f" WHERE {column} IS NOT NULL AND substr({column}, 1, 10) <= ?"
              if as_of else "")

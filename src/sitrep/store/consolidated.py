@@ -70,14 +70,18 @@ def _death_figures(figures: list[dict[str, Any]]) -> tuple[int, ...]:
 
 
 def report_views(store: Store, *, until: str | None = None, by: str = "published",
-                 origins: dict[str, str] | None = None) -> Iterator[ReportView]:
+                 origins: dict[str, str] | None = None,
+                 ids: Iterable[str] | None = None) -> Iterator[ReportView]:
     """Every stored event report as the consolidation sees it (``until``: only reports of
-    documents published, or ingested, on or before that date)."""
+    documents published, or ingested, on or before that date; ``ids``: only these)."""
     origins = _origins(store) if origins is None else origins
     where, params = "", ()
     if until is not None:
         column = "d.published" if by == "published" else "d.ingested_at"
         where, params = f"WHERE {column} IS NOT NULL AND substr({column}, 1, 10) <= ?", (until,)
+    elif ids is not None:
+        wanted = sorted(set(ids))
+        where, params = f"WHERE r.id IN ({', '.join('?' * len(wanted))})", tuple(wanted)
     sql = (f"SELECT {REPORT_COLUMNS} FROM event_reports r JOIN documents d "
            f"ON d.id = r.document_id {where} ORDER BY r.document_id, r.id")
     for row in store.conn.execute(sql, params):
@@ -115,6 +119,7 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
     grouped = blocks(views)
     summary.blocks = len(grouped)
     signatures = {_signature(b, links): b for b in grouped}
+    types = _actor_types(store)
     with store.transaction() as c:
         if rebuild:
             c.execute("DELETE FROM events")
@@ -128,7 +133,7 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
             if sig in known and not rebuild:
                 continue
             clusters, considered = cluster(block, lambda a, b: (a, b) in links)
-            _save_block(store, c, sig, clusters, considered)
+            _save_block(c, sig, clusters, considered, types)
             summary.reclustered += 1
         summary.events = c.execute("SELECT count(*) FROM events").fetchone()[0]
     return summary
@@ -162,9 +167,8 @@ def _row(e: dict[str, Any], cl: Cluster, types: dict[str, str]) -> dict[str, Any
                             else f"{codes[0]}0" if codes else None)}
 
 
-def _save_block(store: Store, c: Any, sig: str, clusters: list[Cluster],
-                considered: list[Considered]) -> None:
-    types = _actor_types(store)
+def _save_block(c: Any, sig: str, clusters: list[Cluster], considered: list[Considered],
+                types: dict[str, str]) -> None:
     for cl in clusters:
         e = _row(summarize(cl), cl, types)
         c.execute(
@@ -402,7 +406,7 @@ def explain(store: Store, event_id: str) -> dict[str, Any]:
             if d["score"] > apart.get(outsider, {}).get("score", -1):
                 apart[outsider] = d  # the closest it came to joining
     kept_apart = sorted(apart.values(), key=lambda d: (-d["score"], d["report"], d["other"]))
-    views = {v.id: v for v in report_views(store) if v.id in ids}
+    views = {v.id: v for v in report_views(store, ids=ids)}
     history = []
     ordered = sorted(members, key=lambda m: (m["published"] or "", m["report"]))
     for k in range(1, len(ordered) + 1):
@@ -486,7 +490,7 @@ def explain_pair(store: Store, first: str, second: str) -> list[dict[str, Any]]:
     if not a_ids or not b_ids:
         raise KeyError(first if not a_ids else second)
     wanted = set(a_ids) | set(b_ids)
-    views = {v.id: v for v in report_views(store) if v.id in wanted}
+    views = {v.id: v for v in report_views(store, ids=wanted)}
     out = []
     for a in a_ids:
         for b in b_ids:
