@@ -10,7 +10,6 @@ item's sort key, opaque to clients) with a hard page-size limit; a malformed par
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from .. import __version__
 from ..errors import SitrepError
 from ..store import Store, consolidated, open_store
-from ..store.export import acled_row
+from ..store.export import geojson_feature, write_events_csv
 
 # The most items one page may hold, and the default.
 MAX_PAGE = 500
@@ -108,15 +107,8 @@ def create_app(db: Path | str) -> FastAPI:
                        cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> GeoJSONResponse:
         rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
                       cursor, limit)[:limit]
-        features = []
-        for e in rows:
-            row = acled_row(e)
-            lat, lon = row["latitude"], row["longitude"]
-            features.append({"type": "Feature", "id": e["id"],
-                             "geometry": {"type": "Point", "coordinates": [lon, lat]}
-                             if lat is not None and lon is not None else None,
-                             "properties": row})
-        return GeoJSONResponse({"type": "FeatureCollection", "features": features})
+        return GeoJSONResponse({"type": "FeatureCollection",
+                                "features": [geojson_feature(e) for e in rows]})
 
     @app.get("/api/events.csv", response_class=CSVResponse,
              summary="The same events as CSV with ACLED's column names")
@@ -127,12 +119,7 @@ def create_app(db: Path | str) -> FastAPI:
         rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
                       cursor, limit)[:limit]
         buffer = io.StringIO()
-        from ..store.export import EVENT_COLUMNS
-
-        writer = csv.DictWriter(buffer, fieldnames=EVENT_COLUMNS)
-        writer.writeheader()
-        for e in rows:
-            writer.writerow(acled_row(e))
+        write_events_csv(rows, buffer)
         return CSVResponse(buffer.getvalue(),
                            headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 

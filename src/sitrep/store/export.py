@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -125,15 +125,20 @@ def acled_row(e: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _events_csv(rows: Iterable[dict[str, Any]], out: Path) -> int:
+def write_events_csv(rows: Iterable[dict[str, Any]], fh: TextIO) -> int:
+    """Events as CSV rows with ACLED's column names, to an open text stream."""
+    writer = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS)
+    writer.writeheader()
     n = 0
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=EVENT_COLUMNS)
-        writer.writeheader()
-        for e in rows:
-            writer.writerow(acled_row(e))
-            n += 1
+    for e in rows:
+        writer.writerow(acled_row(e))
+        n += 1
     return n
+
+
+def _events_csv(rows: Iterable[dict[str, Any]], out: Path) -> int:
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        return write_events_csv(rows, fh)
 
 
 EVENT_SCHEMA = pa.schema([
@@ -150,18 +155,22 @@ def _events_parquet(rows: Iterable[dict[str, Any]], out: Path) -> int:
     return _write_parquet((acled_row(e) for e in rows), out, EVENT_SCHEMA)
 
 
+def geojson_feature(e: dict[str, Any]) -> dict[str, Any]:
+    """One event as an RFC 7946 Feature: its ACLED row as properties, a Point if placed."""
+    row = acled_row(e)
+    lat, lon = row["latitude"], row["longitude"]
+    geometry = ({"type": "Point", "coordinates": [lon, lat]}
+                if lat is not None and lon is not None else None)
+    return {"type": "Feature", "id": row["event_id"], "geometry": geometry, "properties": row}
+
+
 def _geojson(rows: Iterable[dict[str, Any]], out: Path) -> int:
     """RFC 7946 FeatureCollection; events without coordinates have a null geometry."""
     n = 0
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"type": "FeatureCollection", "features": [\n')
         for e in rows:
-            row = acled_row(e)
-            lat, lon = row["latitude"], row["longitude"]
-            geometry = ({"type": "Point", "coordinates": [lon, lat]}
-                        if lat is not None and lon is not None else None)
-            feature = {"type": "Feature", "id": row["event_id"], "geometry": geometry,
-                       "properties": row}
+            feature = geojson_feature(e)
             fh.write(("," if n else "") + json.dumps(feature, ensure_ascii=False) + "\n")
             n += 1
         fh.write("]}\n")
