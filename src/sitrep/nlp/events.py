@@ -112,7 +112,8 @@ class _Builder:
         self.sentence_of = {tok.i: k for k, sent in enumerate(self.sentences) for tok in sent}
         self.furniture = [c.span for c in ctx.document.cited_sources
                           if c.how == "sources-block" and c.span is not None]
-        self.clauses: dict[int, list[set[int]]] = {}  # sentence → its triggers' clauses
+        self.clauses: dict[int, list[frozenset[int]]] = {}  # sentence → triggers' clauses
+        self._clause_of: dict[int, frozenset[int]] = {}  # trigger head → its clause
         self.heads: dict[int, list[Token]] = {}  # sentence → heads of its (non-toll) triggers
         self.focus: tuple[str, str] | None = None  # the date of the document's main event
 
@@ -233,10 +234,13 @@ class _Builder:
         return earlier[-1] if earlier else None
 
     # -- place and date ---------------------------------------------------------------------
-    def clause(self, head: Token) -> set[int]:
+    def clause(self, head: Token) -> frozenset[int]:
         """Tokens of the trigger's own clause: the predicate it is an argument of ("Shelling
         … killed 40 people in Abu Shouk on Sunday", "killed in an air strike on Monday"),
-        without other clauses hanging from it (a conjoined verb, a reported speech)."""
+        without other clauses hanging from it (a conjoined verb, a reported speech).
+        Computed once per trigger head (place, date and figures all ask)."""
+        if head.i in self._clause_of:
+            return self._clause_of[head.i]
         pred = _predicate(head)
         path = {head.i} | {t.i for t in head.ancestors}
         skip: set[int] = set()
@@ -246,7 +250,9 @@ class _Builder:
                     continue
                 if child.dep_ in OTHER_CLAUSES or (child.dep_ == "conj" and child.pos_ in VERBS):
                     skip |= {t.i for t in child.subtree}
-        return {t.i for t in pred.subtree} - skip
+        clause = frozenset({t.i for t in pred.subtree} - skip)
+        self._clause_of[head.i] = clause
+        return clause
 
     def place(self, head: Token, sentence: int) -> tuple[PlaceRef | None, str]:
         clause = self.clause(head)
