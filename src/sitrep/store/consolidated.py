@@ -509,3 +509,374 @@ def documents_up_to(store: Store, day: str, *, by: str = "published") -> set[str
     return {r[0] for r in store.conn.execute(
         f"SELECT id FROM documents WHERE {column} IS NOT NULL AND substr({column}, 1, 10) <= ?",
         (day,))}
+
+
+# -- API helpers ----------------------------------------------------------------------------------
+# What `sitrep serve` asks of the consolidated events beyond ``event_rows``: more filters, more
+# orders (each a keyset), a timeline and map points grouped in SQL, facet counts, claim statuses
+# per event, and the evidence behind each consolidated field. Events as of a day are computed in
+# memory (``events_as_of``); each helper below has its in-memory twin with the same semantics.
+
+# A count that sorts after every real one (unknown fatalities last in ascending order).
+_UNKNOWN_LAST = 1 << 62
+
+# The orders of the events table: name → (SQL key, descending). Each key is one value per event
+# and the id breaks ties, so (key, id) is a keyset: a page's cursor. Unknown fatalities sort
+# last both ways; undated events sort first by date (as ``event_rows``) and last by -date.
+# "sources" counts independent sources, as the min_sources filter does.
+EVENT_SORTS: dict[str, tuple[str, bool]] = {
+    "date": ("coalesce(date_start, '')", False),
+    "-date": ("coalesce(date_start, '')", True),
+    "fatalities": (f"coalesce(fatalities, {_UNKNOWN_LAST})", False),
+    "-fatalities": ("coalesce(fatalities, -1)", True),
+    "sources": ("independent_sources", False),
+    "-sources": ("independent_sources", True),
+}
+# The consolidated fields whose evidence the API shows (and a review may correct).
+EVENT_FIELDS = ("event_type", "sub_event_type", "actor1", "actor2", "location", "date",
+                "fatalities", "modality")
+# Each field's key in a report's evidence JSON (sitrep.store.events.save_events).
+_EVIDENCE_KEY = {"event_type": "trigger", "sub_event_type": "trigger", "actor1": "actor1",
+                 "actor2": "actor2", "location": "location", "date": "date",
+                 "modality": "modality"}
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """The filters of the API's event lists, timeline and map. ``ids``: only these events
+    (those with a claim status, computed by ``event_statuses``)."""
+
+    event_type: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+    modality: str | None = None
+    min_sources: int | None = None
+    actor: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    ids: frozenset[str] | None = None
+
+
+def _where(f: EventFilters) -> tuple[str, list[Any]]:
+    """The SQL condition of the filters (the same tests as ``event_rows``)."""
+    sql, params = ["1 = 1"], []
+    if f.bbox:
+        west, south, east, north = f.bbox
+        sql.append("latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?")
+        params += [south, north, west, east]
+    if f.actor:
+        sql.append("(actor1_id = ? OR actor2_id = ? OR EXISTS (SELECT 1 FROM "
+                   "json_each(events.associated) WHERE value = ?))")
+        params += [f.actor, f.actor, f.actor]
+    if f.event_type:
+        sql.append("(event_type = ? OR sub_event_type = ?)")
+        params += [f.event_type, f.event_type]
+    if f.country:
+        sql.append("country = ?")
+        params.append(f.country.upper())
+    if f.since:
+        sql.append("date_end >= ?")
+        params.append(f.since)
+    if f.until:
+        sql.append("date_start <= ?")
+        params.append(f.until)
+    if f.modality:
+        sql.append("modality = ?")
+        params.append(f.modality)
+    if f.min_sources:
+        sql.append("independent_sources >= ?")
+        params.append(f.min_sources)
+    if f.ids is not None:
+        sql.append("id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(f.ids)))
+    return " AND ".join(sql), params
+
+
+def filter_events_by(events: Iterable[dict[str, Any]], f: EventFilters) -> list[dict[str, Any]]:
+    """``EventFilters`` on events computed in memory (``filter_events`` plus bbox, actor, ids)."""
+    out = []
+    for e in filter_events(events, event_type=f.event_type, country=f.country, since=f.since,
+                           until=f.until, modality=f.modality, min_sources=f.min_sources):
+        loc = e["location"] or {}
+        if f.bbox:
+            west, south, east, north = f.bbox
+            lat, lon = loc.get("latitude"), loc.get("longitude")
+            if lat is None or lon is None or not (south <= lat <= north and west <= lon <= east):
+                continue
+        if f.actor and f.actor not in {(e["actor1"] or {}).get("id"),
+                                       (e["actor2"] or {}).get("id"), *e["associated"]}:
+            continue
+        if f.ids is not None and e["id"] not in f.ids:
+            continue
+        out.append(e)
+    return out
+
+
+def sort_key(event: dict[str, Any], sort: str) -> str | int:
+    """An event's key in ``sort`` (the Python twin of ``EVENT_SORTS``' SQL)."""
+    if sort.lstrip("-") == "date":
+        return event["date"]["start"] or ""
+    if sort.lstrip("-") == "sources":
+        return int(event["independent_sources"])
+    best = event["fatalities"]["best"]
+    return best if best is not None else (-1 if sort.startswith("-") else _UNKNOWN_LAST)
+
+
+def event_page(store: Store, f: EventFilters, *, sort: str = "date",
+               after: tuple[str | int, str] | None = None, limit: int = 100
+               ) -> list[dict[str, Any]]:
+    """Up to ``limit`` events in ``sort`` order, after the keyset ``after`` (key, id)."""
+    key, descending = EVENT_SORTS[sort]
+    where, params = _where(f)
+    if after is not None:
+        op = "<" if descending else ">"
+        where += f" AND ({key} {op} ? OR ({key} = ? AND id {op} ?))"
+        params += [after[0], after[0], after[1]]
+    way = "DESC" if descending else "ASC"
+    rows = [dict(r) for r in store.conn.execute(
+        f"SELECT * FROM events WHERE {where} ORDER BY {key} {way}, id {way} LIMIT ?",
+        [*params, limit])]
+    members = _members(store, [r["id"] for r in rows])
+    names = _actor_names(store)
+    return [event_dict(r, members.get(r["id"], []), names) for r in rows]
+
+
+def page_in_memory(events: Iterable[dict[str, Any]], *, sort: str = "date",
+                   after: tuple[str | int, str] | None = None, limit: int = 100
+                   ) -> list[dict[str, Any]]:
+    """``event_page`` over events computed in memory."""
+    descending = EVENT_SORTS[sort][1]
+    ordered = sorted(events, key=lambda e: (sort_key(e, sort), e["id"]), reverse=descending)
+    if after is not None:
+        ordered = [e for e in ordered if ((sort_key(e, sort), e["id"]) < after if descending
+                                          else (sort_key(e, sort), e["id"]) > after)]
+    return ordered[:limit]
+
+
+def _period(day: str | None, bin_: str) -> str | None:
+    """The timeline bin of a date: the day, or the Monday of its ISO week."""
+    from datetime import date, timedelta
+
+    try:
+        d = date.fromisoformat((day or "")[:10])
+    except ValueError:
+        return None
+    return (d - timedelta(days=d.weekday())).isoformat() if bin_ == "week" else d.isoformat()
+
+
+def event_timeline(store: Store, f: EventFilters, *, bin_: str = "day", max_bins: int = 10_000
+                   ) -> dict[str, Any]:
+    """Events and fatalities per day (or ISO week, by its Monday) of their start date, grouped
+    in SQL; ``undated``: the events without a start date. At most ``max_bins`` bins, oldest
+    first (``truncated`` says when there were more)."""
+    period = ("date(date_start, '-' || ((CAST(strftime('%w', date_start) AS INTEGER) + 6) % 7)"
+              " || ' days')" if bin_ == "week" else "date(date_start)")
+    where, params = _where(f)
+    rows = store.conn.execute(
+        f"SELECT {period} AS period, count(*), sum(fatalities), sum(fatalities_low), "
+        f"sum(fatalities_high) FROM events WHERE {where} GROUP BY period "
+        "ORDER BY period IS NULL, period LIMIT ?", [*params, max_bins + 2]).fetchall()
+    undated = sum(r[1] for r in rows if r[0] is None)
+    items = [{"period": r[0], "events": r[1], "fatalities_best": r[2], "fatalities_low": r[3],
+              "fatalities_high": r[4]} for r in rows if r[0] is not None]
+    return {"bin": bin_, "items": items[:max_bins], "undated": undated,
+            "truncated": len(items) > max_bins}
+
+
+def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
+                       max_bins: int = 10_000) -> dict[str, Any]:
+    """``event_timeline`` over events computed in memory."""
+    bins: dict[str, dict[str, Any]] = {}
+    undated = 0
+
+    def add(a: int | None, b: int | None) -> int | None:
+        return a if b is None else b if a is None else a + b
+
+    for e in events:
+        p = _period(e["date"]["start"], bin_)
+        if p is None:
+            undated += 1
+            continue
+        item = bins.setdefault(p, {"period": p, "events": 0, "fatalities_best": None,
+                                   "fatalities_low": None, "fatalities_high": None})
+        item["events"] += 1
+        for k in ("best", "low", "high"):
+            item[f"fatalities_{k}"] = add(item[f"fatalities_{k}"], e["fatalities"][k])
+    items = [bins[p] for p in sorted(bins)]
+    return {"bin": bin_, "items": items[:max_bins], "undated": undated,
+            "truncated": len(items) > max_bins}
+
+
+def event_points(store: Store, f: EventFilters, *, cap: int = 5000) -> dict[str, Any]:
+    """Map points ``[id, lon, lat, event_type, best fatalities]`` of the events with
+    coordinates: the ``cap`` with most fatalities (unknown last), then the latest;
+    ``total``: how many events with coordinates match."""
+    where, params = _where(f)
+    where += " AND latitude IS NOT NULL AND longitude IS NOT NULL"
+    total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    items = [list(r) for r in store.conn.execute(
+        f"SELECT id, longitude, latitude, event_type, fatalities FROM events WHERE {where} "
+        "ORDER BY coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id LIMIT ?",
+        [*params, cap])]
+    return {"total": total, "items": items}
+
+
+def points_in_memory(events: Iterable[dict[str, Any]], *, cap: int = 5000) -> dict[str, Any]:
+    """``event_points`` over events computed in memory."""
+    placed = [e for e in events if (e["location"] or {}).get("latitude") is not None
+              and (e["location"] or {}).get("longitude") is not None]
+    placed.sort(key=lambda e: e["id"])
+    placed.sort(key=lambda e: (sort_key(e, "-fatalities"), e["date"]["start"] or ""),
+                reverse=True)
+    return {"total": len(placed), "items": [
+        [e["id"], e["location"]["longitude"], e["location"]["latitude"], e["event_type"],
+         e["fatalities"]["best"]] for e in placed[:cap]]}
+
+
+def event_statuses(store: Store, *, as_of: str | None = None,
+                   by: str = "published") -> dict[str, set[str]]:
+    """Event id → the verification statuses of the claim groups about it
+    (``sitrep.store.claim_groups``; ``as_of``: over the events as they were then)."""
+    from .claim_groups import claim_groups
+
+    out: dict[str, set[str]] = {}
+    for g in claim_groups(store, as_of=as_of, by=by):
+        out.setdefault(g["event"], set()).add(g["status"])
+    return out
+
+
+def event_facets(store: Store, statuses: dict[str, set[str]]) -> dict[str, Any]:
+    """What the filters can choose from, with how many events have each value: event types
+    (with their sub-event types), countries, modalities, claim statuses."""
+    from collections import Counter
+
+    from .claim_groups import STATUS_ORDER
+
+    def counted(sql: str) -> list[dict[str, Any]]:
+        return [{"value": r[0], "count": r[1]} for r in store.conn.execute(sql)]
+
+    types: dict[str, dict[str, Any]] = {}
+    for kind, sub, n in store.conn.execute(
+            "SELECT event_type, sub_event_type, count(*) FROM events "
+            "GROUP BY event_type, sub_event_type ORDER BY event_type, sub_event_type"):
+        t = types.setdefault(kind, {"value": kind, "count": 0, "sub_event_types": []})
+        t["count"] += n
+        if sub is not None:
+            t["sub_event_types"].append({"value": sub, "count": n})
+    for t in types.values():
+        t["sub_event_types"].sort(key=lambda s: (-s["count"], s["value"]))
+    held = Counter(s for found in statuses.values() for s in found)
+    return {
+        "event_types": sorted(types.values(), key=lambda t: (-t["count"], t["value"])),
+        "countries": counted("SELECT country, count(*) AS n FROM events WHERE country IS NOT "
+                             "NULL GROUP BY country ORDER BY n DESC, country"),
+        "modalities": counted("SELECT modality, count(*) AS n FROM events GROUP BY modality "
+                              "ORDER BY n DESC, modality"),
+        "statuses": [{"value": s, "count": held.get(s, 0)} for s in STATUS_ORDER],
+    }
+
+
+def field_values(event: dict[str, Any]) -> dict[str, str | None]:
+    """Each consolidated field of an event as one display string (None: unknown)."""
+    loc, d, f = event["location"] or {}, event["date"], event["fatalities"]
+    place = ", ".join(dict.fromkeys(x for x in (loc.get("name"), loc.get("admin1"),
+                                                loc.get("country")) if x)) or None
+    when = None if not d["start"] else d["start"] if d["start"] == d["end"] or not d["end"] \
+        else f"{d['start']}/{d['end']}"
+    killed = None if f["best"] is None else str(f["best"]) if f["low"] == f["high"] \
+        else f"{f['best']} ({f['low']}–{f['high']})"
+    return {"event_type": event["event_type"], "sub_event_type": event["sub_event_type"],
+            "actor1": (event["actor1"] or {}).get("name"),
+            "actor2": (event["actor2"] or {}).get("name"), "location": place, "date": when,
+            "fatalities": killed, "modality": event["modality"]}
+
+
+def machine_value(event: dict[str, Any], field: str,
+                  statuses: Iterable[str] = ()) -> str | int | None:
+    """What sitrep says of ``field`` (a review keeps it beside the reviewer's value): the
+    display value, but fatalities as the best figure and status as the strongest status of
+    the event's claim groups."""
+    from .claim_groups import STATUS_ORDER
+
+    if field == "fatalities":
+        return event["fatalities"]["best"]
+    if field == "status":
+        found = [s for s in STATUS_ORDER if s in set(statuses)]
+        return found[0] if found else None
+    return field_values(event)[field]
+
+
+def event_fields(store: Store, event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The evidence behind each consolidated field: the member report that supplied the value
+    (one whose own value equals the event's; the seed, else the earliest joined) and its span
+    in that document's clean text. Fatalities: the span of a figure equal to the best."""
+    members = [m["report"] for m in event["reports"]]
+    reports = {r["id"]: dict(r) for r in store.conn.execute(
+        "SELECT id, document_id, event_type, sub_event_type, actor1_id, actor2_id, associated, "
+        "place_id, country, date_start, date_end, modality, evidence FROM event_reports "
+        "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(members),))}
+    ordered = [reports[m] for m in members if m in reports]
+    values = field_values(event)
+    loc = event["location"] or {}
+    wanted: dict[str, Any] = {
+        "event_type": lambda r: r["event_type"] == event["event_type"],
+        "sub_event_type": lambda r: r["sub_event_type"] == event["sub_event_type"],
+        "location": lambda r: (r["place_id"] == loc.get("place_id") if loc.get("place_id")
+                               else r["country"] == loc.get("country")),
+        "date": lambda r: (r["date_start"], r["date_end"]) == (event["date"]["start"],
+                                                               event["date"]["end"]),
+        "modality": lambda r: r["modality"] == event["modality"],
+    }
+    out = []
+    for field in EVENT_FIELDS:
+        found: dict[str, Any] = {"field": field, "value": values[field], "report": None,
+                                 "document_id": None, "span": None}
+        out.append(found)
+        if values[field] is None:
+            continue
+        if field == "fatalities":
+            found.update(_figure_evidence(event, members))
+            continue
+        if field in ("actor1", "actor2"):
+            actor = event[field]["id"]
+            holding = [r for r in ordered if actor in (
+                r["actor1_id"], r["actor2_id"], *json.loads(r["associated"] or "[]"))]
+            # The same role first, then one with a span; min() keeps the joined order.
+            r = min(holding, key=lambda r: (r[f"{field}_id"] != actor,
+                                            _actor_span(r, actor) is None), default=None)
+            span = None if r is None else _actor_span(r, actor)
+        else:
+            r = next((r for r in ordered if wanted[field](r)), None)
+            span = None if r is None else json.loads(r["evidence"] or "{}").get(
+                _EVIDENCE_KEY[field])
+        if r is not None:
+            found.update(report=r["id"], document_id=r["document_id"], span=span)
+    return out
+
+
+def _actor_span(report: dict[str, Any], actor: str) -> dict[str, Any] | None:
+    """The span of ``actor`` in a report's evidence, whichever role it has there."""
+    evidence = json.loads(report["evidence"] or "{}")
+    if report["actor1_id"] == actor and evidence.get("actor1"):
+        return evidence["actor1"]
+    if report["actor2_id"] == actor and evidence.get("actor2"):
+        return evidence["actor2"]
+    associated = json.loads(report["associated"] or "[]")
+    spans = evidence.get("associated") or []
+    if actor in associated and associated.index(actor) < len(spans):
+        return spans[associated.index(actor)]
+    return None
+
+
+def _figure_evidence(event: dict[str, Any], members: list[str]) -> dict[str, Any]:
+    """The figure whose value is the event's best, from the earliest joined member."""
+    best = event["fatalities"]["best"]
+    rank = {m: k for k, m in enumerate(members)}
+    candidates = [f for f in event["fatalities"]["figures"]
+                  if best in (f.get("value"), f.get("low"), f.get("high")) and f.get("span")]
+    if not candidates:
+        return {}
+    f = min(candidates, key=lambda f: (f.get("value") != best,
+                                       rank.get(f.get("report_id"), len(rank))))
+    return {"report": f.get("report_id"), "document_id": f.get("document_id"),
+            "span": f["span"]}
