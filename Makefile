@@ -8,7 +8,7 @@ SITREP := $(VENV)/bin/sitrep
 DEV    ?= ../shared/data/dev
 DB     ?= sitrep.db
 
-.PHONY: demo test eval bench lint lock clean
+.PHONY: demo test eval bench lint lock clean vendor screenshots
 
 # The venv, with pip upgraded first (the stock pip 23 skips trafilatura's lxml_html_clean
 # extra) and every dependency pinned by constraints.txt.
@@ -69,6 +69,24 @@ bench: $(VENV)/.base
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench
+
+# Re-fetch the UI's vendored JavaScript and map data from npm (run by hand when bumping a
+# version; the files are committed, so installing sitrep never needs npm or the network).
+VENDOR := src/sitrep/web/static/vendor
+NPM_PACKAGES := world-atlas@2.0.2 d3-array@3.2.5 d3-geo@3.1.2 topojson-client@3.1.0
+vendor:
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp $(VENDOR)
+	cd .vendor-tmp && for p in $(NPM_PACKAGES); do npm pack -q $$p >/dev/null; done
+	cd .vendor-tmp && for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done
+	cp .vendor-tmp/world-atlas-*/package/countries-50m.json $(VENDOR)/
+	cp .vendor-tmp/world-atlas-*/package/LICENSE $(VENDOR)/LICENSE.world-atlas
+	for n in d3-array d3-geo topojson-client; do \
+	  cp .vendor-tmp/$$n-*/package/dist/$$n.min.js $(VENDOR)/ && \
+	  cp .vendor-tmp/$$n-*/package/LICENSE $(VENDOR)/LICENSE.$$n; done
+	cd $(VENDOR) && { echo "# Vendored by \`make vendor\` from npm: $(NPM_PACKAGES)"; \
+	  echo "# Country outlines: Natural Earth 1:50m (public domain) via world-atlas (ISC)."; \
+	  sha256sum *.js *.json; } > MANIFEST
+	rm -rf .vendor-tmp
 
 # Re-pin: resolve the newest versions pyproject.toml allows and write constraints.txt.
 lock:

@@ -1,0 +1,52 @@
+"""The web UI: static files (HTML, CSS, JavaScript and vendored map data) served by the API
+app under ``/``, with a strict Content-Security-Policy on every response.
+
+Article HTML is untrusted: the UI never renders it. It shows a document's clean text, built
+node by node with ``textContent``, and the policy forbids inline scripts, ``eval``, plugins,
+frames and every origin but the server's own, so a script that slipped through would not run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
+
+# Only the server's own scripts, styles, images and data; nothing inline, nothing framed.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'; object-src 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# The interactive API docs load their scripts from a CDN: they get their own, looser policy
+# (still no inline code but theirs) and work offline only if the browser has them cached.
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+def mount_ui(app: FastAPI) -> None:
+    """Serve the UI at ``/`` (``index.html``) and ``/static/…``, and add the security headers
+    to every response of ``app``."""
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy" and request.url.path.startswith(DOCS_PATHS):
+                continue
+            response.headers.setdefault(name, value)
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")

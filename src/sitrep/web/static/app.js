@@ -1,0 +1,273 @@
+// sitrep UI: the router and the overview (filters, map, timeline, events and claims lists).
+//
+// Views are addressed by the URL fragment, so every view can be bookmarked and the back
+// button works: #/?type=Battles&country=ML (overview with filters), #/event/ID, #/doc/ID,
+// #/search?q=…  When a view is drawn, body[data-ready] names it (the browser tests wait on it).
+
+import { el, clear, getJSON, period, place, fatalities, actorName, typeColour, TYPES } from "./api.js";
+import { EventMap } from "./map.js";
+import { Timeline } from "./timeline.js";
+import { renderEvent, showError, showDocumentIn } from "./event.js";
+
+const FILTERS = ["type", "country", "modality", "status", "min_sources", "since", "until"];
+const PAGE = 100;
+const views = ["overview", "event-view", "doc-view", "search-view"];
+let map, timeline, facetsLoaded = false, stats = {};
+const list = { events: { next: null, sort: "date" }, claims: { offset: 0 } };
+
+function route() {
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path, qs] = hash.split("?");
+  return { path, params: new URLSearchParams(qs || "") };
+}
+
+function filtersFrom(params) {
+  const out = {};
+  for (const key of FILTERS) if (params.get(key)) out[key] = params.get(key);
+  return out;
+}
+
+function go(params) {
+  const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined)).toString();
+  location.hash = `#/${qs ? `?${qs}` : ""}`;
+}
+
+function show(view) {
+  for (const v of views) document.getElementById(v).hidden = v !== view;
+  document.getElementById("error").hidden = true;
+}
+
+function ready(name) {
+  document.body.dataset.ready = name;
+}
+
+async function render() {
+  delete document.body.dataset.ready;
+  const { path, params } = route();
+  try {
+    if (path.startsWith("/event/")) {
+      show("event-view");
+      const event = await renderEvent(decodeURIComponent(path.slice(7)), { review: stats.review });
+      document.title = `${event.event_type} — sitrep`;
+      ready("event");
+    } else if (path.startsWith("/doc/")) {
+      show("doc-view");
+      const span = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
+      await showDocumentIn(document.getElementById("doc-full"), decodeURIComponent(path.slice(5)), span);
+      document.title = "Document — sitrep";
+      ready("document");
+    } else if (path.startsWith("/search")) {
+      show("search-view");
+      await renderSearch(params.get("q") || "");
+      ready("search");
+    } else {
+      show("overview");
+      document.title = "sitrep";
+      await renderOverview(params);
+      ready("overview");
+    }
+  } catch (err) {
+    showError(err);
+    ready("error");
+  }
+}
+
+// -- overview --------------------------------------------------------------------------------
+
+async function loadFacets() {
+  if (facetsLoaded) return;
+  const facets = await getJSON("/api/facets");
+  const fill = (id, items) => {
+    const select = document.getElementById(id);
+    for (const item of items || []) {
+      const [value, count] = Array.isArray(item) ? item : typeof item === "object" ? [item.value, item.count] : [item, null];
+      if (value === null || value === undefined) continue;
+      select.append(el("option", { value }, count === null || count === undefined ? value : `${value} (${count})`));
+    }
+  };
+  fill("f-type", facets.types);
+  fill("f-country", facets.countries);
+  fill("f-modality", facets.modalities);
+  fill("f-status", facets.statuses);
+  facetsLoaded = true;
+}
+
+function syncForm(filters, bin) {
+  const form = document.getElementById("filters");
+  for (const key of FILTERS) {
+    const input = form.elements.namedItem(key);
+    if (!input) continue;
+    if (input.tagName === "SELECT" && filters[key] && ![...input.options].some((o) => o.value === filters[key])) {
+      input.append(el("option", { value: filters[key] }, filters[key]));
+    }
+    input.value = filters[key] || "";
+  }
+  form.elements.namedItem("bin").value = bin;
+}
+
+async function renderOverview(params) {
+  await loadFacets();
+  const filters = filtersFrom(params);
+  const bin = params.get("bin") === "week" ? "week" : "day";
+  list.events.sort = params.get("sort") || "date";
+  syncForm(filters, bin);
+  const { since, until, ...undated } = filters;
+  const [points, line] = await Promise.all([
+    getJSON("/api/map", filters),
+    getJSON("/api/timeline", { ...undated, bin }),
+  ]);
+  map.setPoints(points.items);
+  map.fit();
+  document.getElementById("map-caption").textContent =
+    `Map of ${points.items.length} of ${points.total} events with a location` +
+    (points.items.length < points.total ? " (the deadliest shown)" : "") + ". Drag to pan, scroll or use the buttons to zoom; select a circle to open its event.";
+  timeline.draw(line.items, bin, { since, until });
+  await loadEvents(filters, false);
+  await loadClaims(filters, false);
+}
+
+function sortHeaders() {
+  for (const th of document.querySelectorAll("#events th")) {
+    const button = th.querySelector("button[data-sort]");
+    if (!button) continue;
+    const key = button.dataset.sort;
+    const sort = list.events.sort;
+    th.setAttribute("aria-sort", sort === key ? "ascending" : sort === `-${key}` ? "descending" : "none");
+  }
+}
+
+async function loadEvents(filters, more) {
+  const params = { ...filters, limit: PAGE, sort: list.events.sort === "date" ? null : list.events.sort };
+  if (more) params.cursor = list.events.next;
+  const page = await getJSON("/api/events", params);
+  const body = document.querySelector("#events tbody");
+  if (!more) clear(body);
+  for (const e of page.items) {
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.setProperty("--c", typeColour(e.event_type));
+    const actors = [actorName(e.actor1), actorName(e.actor2)].filter(Boolean).join(" vs ");
+    body.append(el("tr", { dataset: { id: e.id, type: e.event_type } },
+      el("td", {}, el("a", { href: `#/event/${e.id}` }, period(e.date))),
+      el("td", {}, swatch, e.event_type, e.sub_event_type ? el("div", { class: "hint" }, e.sub_event_type) : null),
+      el("td", {}, place(e.location)),
+      el("td", {}, actors || "–"),
+      el("td", { class: "num" }, fatalities(e.fatalities)),
+      el("td", { class: "num" }, `${e.independent_sources}/${e.sources}`),
+      el("td", {}, e.modality, e.reviewed && Object.keys(e.reviewed).length ? el("span", { class: "tag" }, "reviewed") : null)));
+  }
+  list.events.next = page.next;
+  const more_ = document.getElementById("events-more");
+  more_.hidden = !page.next;
+  const shown = body.children.length;
+  document.getElementById("events-count").textContent =
+    `${shown} event${shown === 1 ? "" : "s"} shown${page.next ? " (more below)" : ""}. Sources: independent/all.`;
+  sortHeaders();
+}
+
+async function loadClaims(filters, more) {
+  const offset = more ? list.claims.offset : 0;
+  const page = await getJSON("/api/claims", { status: filters.status, offset, limit: PAGE });
+  const body = document.querySelector("#claims tbody");
+  if (!more) clear(body);
+  for (const c of page.items) {
+    body.append(el("tr", {},
+      el("td", {}, c.claimant_name || c.claimant || "unattributed"),
+      el("td", {}, c.event ? el("a", { href: `#/event/${c.event}` }, c.content || "(event)") : c.content || ""),
+      el("td", {}, el("span", { class: `tag status-${c.status}` }, c.status)),
+      el("td", { class: "num" }, `${c.independent_sources}/${c.sources}`)));
+  }
+  list.claims.offset = page.next_offset ?? offset + page.items.length;
+  document.getElementById("claims-more").hidden = page.next_offset === null || page.next_offset === undefined;
+  document.getElementById("claims-count").textContent = `${page.total} claim group${page.total === 1 ? "" : "s"}. Sources: independent/all.`;
+}
+
+// -- search ----------------------------------------------------------------------------------
+
+async function renderSearch(q) {
+  document.getElementById("q").value = q;
+  const out = clear(document.getElementById("search-results"));
+  document.getElementById("search-title").textContent = `Search: ${q}`;
+  if (!q) return;
+  const hits = await getJSON("/api/search", { q, limit: 50 });
+  for (const h of hits.items) {
+    out.append(el("li", {}, el("a", { href: `#/doc/${h.id}` }, h.title || h.id.slice(0, 12)),
+      ` ${[h.site, h.published].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, h.snippet || "")));
+  }
+  if (!hits.items.length) out.append(el("li", {}, "Nothing found."));
+}
+
+// -- wiring ----------------------------------------------------------------------------------
+
+function wire() {
+  const form = document.getElementById("filters");
+  const current = () => Object.fromEntries(route().params);
+  form.addEventListener("change", () => {
+    const data = Object.fromEntries(new FormData(form));
+    go({ ...current(), ...data });
+  });
+  form.addEventListener("reset", (e) => { e.preventDefault(); go({}); });
+  form.addEventListener("submit", (e) => e.preventDefault());
+  document.getElementById("search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = `#/search?${new URLSearchParams({ q: document.getElementById("q").value })}`;
+  });
+  document.getElementById("events-more").addEventListener("click", () => loadEvents(filtersFrom(route().params), true).catch(showError));
+  document.getElementById("claims-more").addEventListener("click", () => loadClaims(filtersFrom(route().params), true).catch(showError));
+  for (const button of document.querySelectorAll("#events th button[data-sort]")) {
+    button.addEventListener("click", () => {
+      const key = button.dataset.sort;
+      const sort = list.events.sort === key ? `-${key}` : key;
+      go({ ...current(), sort: sort === "date" ? "" : sort });
+    });
+  }
+  // Tabs (arrow keys move between them, as the ARIA pattern says).
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  const pick = (tab) => {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+    }
+    tab.focus();
+  };
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => pick(tab));
+    tab.addEventListener("keydown", (e) => {
+      const i = tabs.indexOf(tab);
+      if (e.key === "ArrowRight") pick(tabs[(i + 1) % tabs.length]);
+      if (e.key === "ArrowLeft") pick(tabs[(i - 1 + tabs.length) % tabs.length]);
+    });
+  }
+  document.getElementById("zoom-in").addEventListener("click", () => map.zoomBy(1.6));
+  document.getElementById("zoom-out").addEventListener("click", () => map.zoomBy(1 / 1.6));
+  document.getElementById("zoom-fit").addEventListener("click", () => map.fit());
+  const legend = document.getElementById("legend");
+  for (const type of TYPES) {
+    const item = el("li", {}, type);
+    item.style.setProperty("--c", typeColour(type));
+    legend.append(item);
+  }
+  window.addEventListener("hashchange", render);
+}
+
+async function start() {
+  map = new EventMap(document.getElementById("map"), { onOpen: (id) => { location.hash = `#/event/${id}`; } });
+  timeline = new Timeline(document.getElementById("timeline"), {
+    onBrush: (range) => go({ ...Object.fromEntries(route().params), since: range ? range.since : "", until: range ? range.until : "" }),
+  });
+  wire();
+  try {
+    stats = await getJSON("/api/stats");
+    document.getElementById("stats").textContent =
+      `${stats.documents} documents · ${stats.events} events · ${stats.claims} claims` +
+      (stats.fatalities_best ? ` · ${stats.fatalities_best} killed (best estimates)` : "") +
+      (stats.review ? " · review on" : "");
+    await map.loadOutlines("/static/vendor/countries-50m.json");
+  } catch (err) {
+    showError(err);
+  }
+  await render();
+}
+
+start();

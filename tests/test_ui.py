@@ -1,0 +1,236 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright against a real
+``sitrep serve`` on 127.0.0.1, over the sample corpus plus an article full of hostile markup.
+
+Screenshots go to tests/artifacts/ (git-ignored). Without Chromium these tests are skipped
+with the reason, unless SITREP_REQUIRE_BROWSER=1 (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import FIXTURES, SAMPLES, Cli
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = next((p for p in (os.environ.get("SITREP_CHROMIUM"), "/usr/lib/chromium/chromium",
+                             shutil.which("chromium"), shutil.which("chromium-browser")) if p
+                 and Path(p).exists()), None)
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+HOSTILE = FIXTURES / "hostile"
+BATTLES = "Battles"
+
+if CHROMIUM is None:
+    if os.environ.get("SITREP_REQUIRE_BROWSER"):
+        raise RuntimeError("SITREP_REQUIRE_BROWSER is set but Chromium is not installed "
+                           "(apt-get install -y chromium)")
+    pytest.skip("Chromium is not installed (apt-get install -y chromium)",
+                allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ui") / "ui.db"
+    cli = Cli(db)
+    cli("analyze", str(SAMPLES))
+    cli("analyze", str(HOSTILE))
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/api/stats", timeout=2)
+            break
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "") from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def api(server):
+    with httpx.Client(base_url=server, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _ready(page, view: str) -> None:
+    page.wait_for_selector(f'body[data-ready="{view}"]', timeout=30_000)
+
+
+def _shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def test_overview_shows_the_events_on_a_map_a_timeline_and_a_table(page, api):
+    page.goto("/")
+    _ready(page, "overview")
+    points = api.get("/api/map").json()
+    assert page.locator("#map path.land").count() > 200  # Natural Earth's countries
+    assert page.locator("#map circle").count() == len(points["items"]) > 0
+    assert page.locator("#timeline rect.bar").count() == len(
+        api.get("/api/timeline", params={"bin": "day"}).json()["items"])
+    rows = page.locator("#events tbody tr")
+    first_page = api.get("/api/events", params={"limit": 100}).json()["items"]
+    assert rows.count() == len(first_page)
+    assert rows.first.get_attribute("data-id") == first_page[0]["id"]
+    assert _shot(page, "overview").stat().st_size > 10_000
+    assert page.problems == []
+
+
+def test_filtering_by_type_filters_the_map_and_the_table(page, api):
+    page.goto("/")
+    _ready(page, "overview")
+    page.select_option("#f-type", BATTLES)
+    page.wait_for_url(f"**type={BATTLES}**")
+    _ready(page, "overview")
+    expected = api.get("/api/events", params={"type": BATTLES, "limit": 100}).json()["items"]
+    rows = page.locator("#events tbody tr")
+    assert rows.count() == len(expected) > 0
+    assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.type)")) == {BATTLES}
+    on_map = api.get("/api/map", params={"type": BATTLES}).json()["items"]
+    assert page.locator("#map circle").count() == len(on_map)
+    assert {i[3] for i in on_map} == {BATTLES}
+    assert page.problems == []
+
+
+def test_an_events_field_shows_its_evidence_highlighted_in_the_document(page, api):
+    # An event whose location has a span in its document.
+    events = api.get("/api/events", params={"limit": 500}).json()["items"]
+    for e in events:
+        detail = api.get(f"/api/events/{e['id']}").json()
+        with_span = [f for f in detail["fields"] if f["field"] == "location" and f["span"]]
+        if with_span:
+            break
+    else:
+        pytest.fail("no event with a location span in the sample corpus")
+    field = with_span[0]
+    page.goto("/")
+    _ready(page, "overview")
+    page.click(f'#events tbody tr[data-id="{e["id"]}"] a')
+    _ready(page, "event")
+    assert e["id"] in page.url
+    page.click('#event-fields button[data-field="location"]')
+    page.wait_for_selector('#event-fields button[data-field="location"][aria-pressed="true"]')
+    page.wait_for_selector("#event-doc .doctext .focus")
+    highlighted = "".join(page.locator("#event-doc .doctext .focus").all_text_contents())
+    assert highlighted == field["span"]["text"]
+    doc = api.get(f"/api/documents/{field['document_id']}").json()
+    assert doc["text"][field["span"]["start"]:field["span"]["end"]] == highlighted
+    assert page.locator("#event-doc .doctext .focus").first.is_visible()  # scrolled to
+    # Every report of the event is listed, the independent ones marked.
+    assert page.locator("#event-reports li").count() == len(detail["members"])
+    assert page.locator("#event-reports .tag.indep").count() == sum(
+        m["independent"] for m in detail["members"])
+    _shot(page, "event")
+    assert page.problems == []
+
+
+def test_brushing_the_timeline_filters_the_table_by_date(page, api):
+    page.goto("/")
+    _ready(page, "overview")
+    box = page.locator("#timeline").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.97, y, steps=5)
+    page.mouse.up()
+    page.wait_for_url("**since=**")
+    _ready(page, "overview")
+    since = page.input_value("#f-since")
+    until = page.input_value("#f-until")
+    assert since and until and since <= until
+    expected = api.get("/api/events", params={"since": since, "until": until,
+                                              "limit": 100}).json()["items"]
+    assert page.locator("#events tbody tr").count() == len(expected)
+    for e in expected:
+        assert e["date"]["end"] >= since and e["date"]["start"] <= until
+    assert page.problems == []
+
+
+def test_a_hostile_article_is_shown_as_text_and_runs_nothing(page, api):
+    hit = api.get("/api/search", params={"q": "militia website"}).json()["items"]
+    assert hit, "the hostile fixture was not ingested"
+    doc_id = hit[0]["id"]
+    response = page.goto(f"/#/doc/{doc_id}")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    _ready(page, "document")
+    text = page.locator("#doc-full .doctext")
+    # Markup in the article's text is shown as the characters it is, never parsed.
+    assert "<script>document.body.dataset.pwned='escaped'</script>" in text.inner_text()
+    assert "<img src=x onerror=alert(1)>" in text.inner_text()
+    assert page.locator("#doc-full .doctext script, #doc-full .doctext img").count() == 0
+    hrefs = page.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    # Open its events too: the event view renders the same text.
+    events = api.get("/api/events", params={"limit": 500}).json()["items"]
+    mine = [e for e in events if doc_id in e["document_id"]]
+    assert mine
+    page.goto(f"/#/event/{mine[0]['id']}")
+    _ready(page, "event")
+    page.locator("#event-reports button").first.click()
+    page.wait_for_selector("#event-doc .doctext")
+    assert page.locator("body[data-pwned]").count() == 0
+    assert page.problems == []
+
+
+def test_every_control_has_a_label_and_the_table_works_from_the_keyboard(page):
+    page.goto("/")
+    _ready(page, "overview")
+    unlabelled = page.locator("input, select, textarea").evaluate_all(
+        "xs => xs.filter(x => !x.labels.length && !x.getAttribute('aria-label'))"
+        ".map(x => x.id || x.name)")
+    assert unlabelled == []
+    first = page.locator("#events tbody tr a").first
+    first.focus()
+    page.keyboard.press("Enter")
+    _ready(page, "event")
+    assert "#/event/" in page.url
