@@ -8,7 +8,7 @@ SITREP := $(VENV)/bin/sitrep
 DEV    ?= ../shared/data/dev
 DB     ?= sitrep.db
 
-.PHONY: demo test eval bench lint lock clean vendor screenshots
+.PHONY: demo test eval bench lint lock clean vendor screenshots chromium
 
 # The venv, with pip upgraded first (the stock pip 23 skips trafilatura's lxml_html_clean
 # extra) and every dependency pinned by constraints.txt.
@@ -24,13 +24,25 @@ $(VENV)/.test: $(VENV)/.base
 
 demo: $(VENV)/.base
 	$(SITREP) --db $(DB) analyze samples
-	$(SITREP) --db $(DB) docs
+	$(SITREP) --db $(DB) events
 	@echo
-	@echo "Try: $(SITREP) --db $(DB) show <id>   ·   $(SITREP) --db $(DB) search 'shelling'"
+	@echo "Open the web UI:  $(SITREP) --db $(DB) serve   then  http://127.0.0.1:8765/"
+	@echo "Or try:           $(SITREP) --db $(DB) show <id>   ·   $(SITREP) --db $(DB) search 'shelling'"
 
-test: $(VENV)/.test
+# The browser tests drive Debian's Chromium (never `playwright install`: it downloads).
+# Installing it needs root; without it those tests are skipped, unless CI requires them.
+chromium:
+	@command -v chromium >/dev/null || { apt-get install -y -q chromium >/dev/null 2>&1 \
+	  || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+	  || echo "note: could not install chromium (needs root): browser tests will be skipped"; }
+
+test: $(VENV)/.test chromium
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m pytest -q
+
+# The README's screenshots (docs/img/), taken by the same browser the tests use.
+screenshots: $(VENV)/.test chromium
+	$(PY) scripts/screenshots.py docs/img
 
 # Evaluation gate: scores on the dev sets, each with a floor pinned just under what was
 # measured (see the issue notes). A drop below a floor fails CI.
