@@ -665,8 +665,18 @@ def export_cmd(
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", min=1, max=65535)] = 8765,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Accept reviews (POST …/reviews with the bearer token); without it "
+                         "the server is read-only.")] = False,
+    token: Annotated[str | None, typer.Option(
+        help="The reviewers' bearer token [env SITREP_REVIEW_TOKEN; default: a new one, "
+             "printed once on stderr]. Only with --review.", show_default=False)] = None,
 ) -> None:
-    """Serve the database read-only over HTTP (API under /api, schema at /openapi.json)."""
+    """Serve the database over HTTP (API under /api, schema at /openapi.json, web UI at /):
+    read-only, unless --review."""
+    import os
+    import secrets
+
     import uvicorn
 
     from .api import create_app
@@ -675,7 +685,24 @@ def serve_cmd(
     if not Path(db).exists():
         err.print(f"[red]error:[/] {db}: no such database (run `sitrep analyze` first)")
         raise typer.Exit(2)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    if token is not None and not review:
+        err.print("[red]error:[/] --token without --review: add --review to accept reviews")
+        raise typer.Exit(2)
+    if review:
+        token = token or os.environ.get("SITREP_REVIEW_TOKEN") or None
+        if token is None:
+            token = secrets.token_urlsafe(24)
+            err.print(f"review token (send as Authorization: Bearer …): {token}",
+                      markup=False, highlight=False, soft_wrap=True)
+        if len(token) < 16:
+            err.print("[red]error:[/] a review token is at least 16 characters")
+            raise typer.Exit(2)
+    try:
+        api = create_app(db, review_token=token)
+    except SitrepError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
 @app.command("eval")

@@ -1,36 +1,57 @@
-"""The FastAPI application: events (JSON, GeoJSON, CSV), one event with why it was merged,
-claims across documents, documents with their spans, stories, search and stats.
+"""The FastAPI application: events (JSON, GeoJSON, CSV, a timeline, map points, facets), one
+event with the evidence of each field and why it was merged, claims across documents,
+documents with their spans, actors, places, stories, search, stats, and reviews.
 
 Every request opens its own read-only connection (SQLite in WAL mode: a reader never sees
 "database is locked" while ``sitrep analyze`` writes). Lists are paged by a cursor (the last
-item's sort key, opaque to clients) with a hard page-size limit; a malformed parameter is a
-422 with a message, never a 500.
+item's sort key and id, opaque to clients) or an offset, with a hard page-size limit; a
+malformed parameter is a 422 with a message, never a 500.
+
+Reviews (``sitrep serve --review``): ``POST …/reviews`` with ``Authorization: Bearer <token>``
+stores a person's value for one field beside the machine's (``sitrep.store.reviews``), through
+a short write connection of its own. Without ``--review`` the API is read-only and those
+requests are refused (403).
 """
 
 from __future__ import annotations
 
 import base64
+import hmac
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, model_validator
 
 from .. import __version__
 from ..errors import SitrepError
-from ..store import Store, consolidated, open_store
+from ..store import Store, consolidated, open_store, reviews
 from ..store.export import geojson_feature, write_events_csv
 
 # The most items one page may hold, and the default.
 MAX_PAGE = 500
 DEFAULT_PAGE = 100
+# The most points /api/map returns (most fatalities first) and timeline bins.
+MAP_CAP = 5000
+MAX_BINS = 10_000
 DAY = r"^\d{4}-\d{2}-\d{2}$"
+STATUS = "^(unverified|unconfirmed-by|disputed|corroborated|confirmed)$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such record"}}
+REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND, 401: {"description": "No bearer token, or not the server's"},
+    403: {"description": "The server is read-only (started without --review)"}}
+READ_ONLY = ("this server is read-only: start it with `sitrep serve --review` to accept "
+             "reviews")
 
 
 Type = Annotated[str | None, Query(alias="type", max_length=80,
@@ -47,8 +68,22 @@ MinSources = Annotated[int | None, Query(ge=1, le=10_000,
 Actor = Annotated[str | None, Query(max_length=120, description="actor id")]
 Bbox = Annotated[str | None, Query(
     pattern=r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$", description="west,south,east,north")]
+Status = Annotated[str | None, Query(
+    pattern=STATUS, description="events with a claim group of this verification status")]
+AsOf = Annotated[str | None, Query(
+    pattern=DAY, description="the events as the database held them on this day")]
+By = Annotated[Literal["published", "ingested"], Query(
+    description="as_of counts documents by publication or by ingestion date")]
+Sort = Annotated[Literal["date", "-date", "fatalities", "-fatalities", "sources", "-sources"],
+                 Query(description="order (sources: independent sources); - for descending")]
 Cursor = Annotated[str | None, Query(max_length=400, description="from the last page")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Name = Annotated[str | None, Query(min_length=1, max_length=120,
+                                   description="a substring of the name (any case)")]
+# The reviewers' token (annotations are resolved at module level: not inside create_app).
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(
+    auto_error=False, description="the token `sitrep serve --review` was given or printed"))]
 
 
 class GeoJSONResponse(JSONResponse):
@@ -59,13 +94,82 @@ class CSVResponse(Response):
     media_type = "text/csv"
 
 
-def create_app(db: Path | str) -> FastAPI:
-    """The API over the database file ``db`` (read-only)."""
+@dataclass(frozen=True)
+class Selection:
+    """The filters every event list, the timeline and the map share."""
+
+    filters: consolidated.EventFilters
+    status: str | None
+    as_of: str | None
+    by: str
+
+
+def selection(type_: Type = None, country: Country = None, since: Since = None,
+              until: Until = None, modality: Modality = None, min_sources: MinSources = None,
+              actor: Actor = None, bbox: Bbox = None, status: Status = None,
+              as_of: AsOf = None, by: By = "published") -> Selection:
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise _invalid("as_of", "a date as YYYY-MM-DD") from exc
+    return Selection(consolidated.EventFilters(
+        event_type=type_, country=country, since=since, until=until, modality=modality,
+        min_sources=min_sources, actor=actor, bbox=_bbox(bbox)), status, as_of, by)
+
+
+Selected = Annotated[Selection, Depends(selection)]
+
+
+@dataclass
+class Chosen:
+    """A selection applied: the SQL filters (status turned into event ids), and for as_of
+    the events of that day (``then``: all of them, ``matching``: those that pass)."""
+
+    filters: consolidated.EventFilters
+    then: list[dict[str, Any]] | None = None
+    matching: list[dict[str, Any]] | None = None
+
+
+class ReviewIn(BaseModel):
+    """A person's value for one field of an event (``status``: a verdict on all of it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: Literal["event_type", "sub_event_type", "actor1", "actor2", "location", "date",
+                   "fatalities", "modality", "status"]
+    value: StrictInt | StrictStr | None = Field(
+        description="the reviewed value: a count for fatalities, one of "
+                    f"{', '.join(reviews.REVIEW_STATUSES)} for status, else text; null: "
+                    "unknown or none")
+    reviewer: str = Field(min_length=1, max_length=reviews.MAX_REVIEWER)
+    reason: str = Field(min_length=1, max_length=reviews.MAX_REASON)
+
+    @model_validator(mode="after")
+    def _value_fits_field(self) -> ReviewIn:
+        self.value = reviews.check_value(self.field, self.value)
+        if not self.reviewer.strip() or not self.reason.strip():
+            raise ValueError("reviewer and reason must not be blank")
+        return self
+
+
+class ClaimReviewIn(ReviewIn):
+    """A person's value for a claim group's status or figure."""
+
+    field: Literal["status", "figure"]  # type: ignore[assignment]
+
+
+def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
+    """The API over the database file ``db``: read-only, unless ``review_token`` is given
+    (then reviews bearing it are stored)."""
     db_path = Path(db)
     app = FastAPI(title="sitrep", version=__version__,
                   description="Events and claims from crisis news, each value with its "
-                              "evidence span. Read-only.",
+                              "evidence span. Read-only, but for reviews when the server "
+                              "is started with --review.",
                   responses={503: {"description": "The database cannot be opened"}})
+    if review_token is not None and db_path.exists():
+        with open_store(db_path):  # the reviews table exists before the first review
+            pass
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -75,82 +179,224 @@ def create_app(db: Path | str) -> FastAPI:
         except SitrepError as exc:
             raise HTTPException(503, str(exc)) from exc
 
-    def page_of(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
-        more = len(items) > limit
-        items = items[:limit]
-        last = items[-1] if items and more else None
-        cursor = None if last is None else _encode((last["date"]["start"] or "", last["id"]))
-        return {"items": items, "next": cursor}
+    def may_review(credentials: Credentials) -> None:
+        if review_token is None:
+            raise HTTPException(403, READ_ONLY)
+        if credentials is None or not hmac.compare_digest(
+                credentials.credentials.encode(), review_token.encode()):
+            raise HTTPException(401, "a review needs the header Authorization: Bearer <token> "
+                                     "with this server's token",
+                                headers={"WWW-Authenticate": "Bearer"})
 
-    def events(type_: str | None, country: str | None, since: str | None, until: str | None,
-               modality: str | None, min_sources: int | None, actor: str | None,
-               bbox: str | None, cursor: str | None, limit: int) -> list[dict[str, Any]]:
+    def choose(s: Store, sel: Selection) -> Chosen:
+        f = sel.filters
+        if sel.status:
+            statuses = consolidated.event_statuses(s, as_of=sel.as_of, by=sel.by)
+            f = replace(f, ids=frozenset(e for e, found in statuses.items()
+                                         if sel.status in found))
+        if sel.as_of is None:
+            return Chosen(f)
+        then = consolidated.events_as_of(s, sel.as_of, by=sel.by)
+        return Chosen(f, then, consolidated.filter_events_by(then, f))
+
+    def with_reviews(s: Store, items: list[dict[str, Any]], sel: Selection,
+                     chosen: Chosen) -> list[dict[str, Any]]:
+        ids = {e["id"] for e in items}
+        if chosen.then is None:
+            found = reviews.event_reviews(s, ids)
+        else:
+            found = reviews.reviews_in_memory(
+                s, "event", {e["id"]: [m["report"] for m in e["reports"]]
+                             for e in chosen.then}, until=sel.as_of)
+        return [{**e, "reviewed": reviews.latest(found.get(e["id"], []))} for e in items]
+
+    def events(sel: Selection, sort: str, cursor: str | None,
+               limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        after = _decode(cursor, sort)
         with store() as s:
-            return consolidated.event_rows(
-                s, event_type=type_, country=country, since=since, until=until,
-                modality=modality, min_sources=min_sources, actor=actor,
-                bbox=_bbox(bbox), after=_decode(cursor), limit=limit + 1)
+            chosen = choose(s, sel)
+            if chosen.matching is None:
+                rows = consolidated.event_page(s, chosen.filters, sort=sort, after=after,
+                                               limit=limit + 1)
+            else:
+                rows = consolidated.page_in_memory(chosen.matching, sort=sort, after=after,
+                                                   limit=limit + 1)
+            more = len(rows) > limit
+            rows = with_reviews(s, rows[:limit], sel, chosen)
+        last = rows[-1] if rows and more else None
+        nxt = None if last is None else _encode(
+            (consolidated.sort_key(last, sort), last["id"]), sort)
+        return rows, nxt
 
     @app.get("/api/events", summary="Consolidated events, filtered, a page at a time")
-    def list_events(type_: Type = None, country: Country = None, since: Since = None,
-                    until: Until = None, modality: Modality = None,
-                    min_sources: MinSources = None, actor: Actor = None, bbox: Bbox = None,
-                    cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
-        return page_of(events(type_, country, since, until, modality, min_sources, actor,
-                              bbox, cursor, limit), limit)
+    def list_events(sel: Selected, sort: Sort = "date", cursor: Cursor = None,
+                    limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
+        items, nxt = events(sel, sort, cursor, limit)
+        return {"items": items, "next": nxt}
 
     @app.get("/api/events.geojson", response_class=GeoJSONResponse,
              summary="The same events as a GeoJSON FeatureCollection")
-    def events_geojson(type_: Type = None, country: Country = None, since: Since = None,
-                       until: Until = None, modality: Modality = None,
-                       min_sources: MinSources = None, actor: Actor = None, bbox: Bbox = None,
-                       cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> GeoJSONResponse:
-        rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
-                      cursor, limit)[:limit]
+    def events_geojson(sel: Selected, sort: Sort = "date", cursor: Cursor = None,
+                       limit: Limit = DEFAULT_PAGE) -> GeoJSONResponse:
+        rows, _ = events(sel, sort, cursor, limit)
         return GeoJSONResponse({"type": "FeatureCollection",
                                 "features": [geojson_feature(e) for e in rows]})
 
     @app.get("/api/events.csv", response_class=CSVResponse,
              summary="The same events as CSV with ACLED's column names")
-    def events_csv(type_: Type = None, country: Country = None, since: Since = None,
-                   until: Until = None, modality: Modality = None,
-                   min_sources: MinSources = None, actor: Actor = None, bbox: Bbox = None,
-                   cursor: Cursor = None, limit: Limit = DEFAULT_PAGE) -> CSVResponse:
-        rows = events(type_, country, since, until, modality, min_sources, actor, bbox,
-                      cursor, limit)[:limit]
+    def events_csv(sel: Selected, sort: Sort = "date", cursor: Cursor = None,
+                   limit: Limit = DEFAULT_PAGE) -> CSVResponse:
+        rows, _ = events(sel, sort, cursor, limit)
         buffer = io.StringIO()
         write_events_csv(rows, buffer)
         return CSVResponse(buffer.getvalue(),
                            headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
-    @app.get("/api/events/{event_id}", responses=NOT_FOUND,
-             summary="One event, why it was merged, its history")
-    def one_event(event_id: str) -> dict[str, Any]:
+    @app.get("/api/timeline", summary="Events and fatalities per day or ISO week")
+    def timeline(sel: Selected, bin_: Annotated[Literal["day", "week"], Query(
+                     alias="bin", description="week: periods are Mondays")] = "day"
+                 ) -> dict[str, Any]:
+        with store() as s:
+            chosen = choose(s, sel)
+            if chosen.matching is None:
+                return consolidated.event_timeline(s, chosen.filters, bin_=bin_,
+                                                   max_bins=MAX_BINS)
+        return consolidated.timeline_in_memory(chosen.matching, bin_=bin_, max_bins=MAX_BINS)
+
+    @app.get("/api/map", summary=f"Up to {MAP_CAP} event points, most fatalities first")
+    def map_points(sel: Selected) -> dict[str, Any]:
+        with store() as s:
+            chosen = choose(s, sel)
+            if chosen.matching is None:
+                return consolidated.event_points(s, chosen.filters, cap=MAP_CAP)
+        return consolidated.points_in_memory(chosen.matching, cap=MAP_CAP)
+
+    @app.get("/api/facets", summary="The values the event filters can take, with counts")
+    def facets() -> dict[str, Any]:
+        with store() as s:
+            return consolidated.event_facets(s, consolidated.event_statuses(s))
+
+    def event_of(s: Store, event_id: str) -> dict[str, Any]:
         if not 3 <= len(event_id) <= 80:
             raise _path_invalid("event_id", "an event id is 3 to 80 characters (ev-…)")
+        found = consolidated.resolve_event(s, event_id)
+        if found is None:
+            raise HTTPException(404, f"no single event matches {event_id!r}")
+        return consolidated.event_rows_by_id(s, found)
+
+    @app.get("/api/events/{event_id}", responses=NOT_FOUND,
+             summary="One event, the evidence of each field, why it was merged, its history")
+    def one_event(event_id: str) -> dict[str, Any]:
         with store() as s:
-            found = consolidated.resolve_event(s, event_id)
-            if found is None:
-                raise HTTPException(404, f"no single event matches {event_id!r}")
-            return consolidated.explain(s, found)
+            event = event_of(s, event_id)
+            out = consolidated.explain(s, event["id"])
+            found = reviews.event_reviews(s, [event["id"]]).get(event["id"], [])
+            out["event"]["reviewed"] = reviews.latest(found)
+            out["fields"] = consolidated.event_fields(s, out["event"])
+            statuses = consolidated.event_statuses(s).get(event["id"], set())
+            out["status"] = consolidated.machine_value(event, "status", statuses)
+        return out
+
+    @app.get("/api/events/{event_id}/reviews", responses=NOT_FOUND,
+             summary="The reviews of one event, oldest first")
+    def event_reviews(event_id: str) -> dict[str, Any]:
+        with store() as s:
+            event = event_of(s, event_id)
+            found = reviews.event_reviews(s, [event["id"]]).get(event["id"], [])
+        return {"event": event["id"], "items": found, "reviewed": reviews.latest(found)}
+
+    @app.post("/api/events/{event_id}/reviews", status_code=201, responses=REVIEW_RESPONSES,
+              dependencies=[Depends(may_review)],
+              summary="Review one field of an event (needs --review and the bearer token)")
+    def review_event(event_id: str, review: ReviewIn) -> dict[str, Any]:
+        with store() as s:
+            event = event_of(s, event_id)
+            statuses = (consolidated.event_statuses(s).get(event["id"], set())
+                        if review.field == "status" else set())
+        return write_review(
+            kind="event", target=event["id"], members=[m["report"] for m in event["reports"]],
+            review=review, machine=consolidated.machine_value(event, review.field, statuses))
+
+    def write_review(*, kind: str, target: str, members: list[str], review: ReviewIn,
+                     machine: Any) -> dict[str, Any]:
+        try:
+            return reviews.add_review(db_path, kind=kind, target=target, members=members,
+                                      field=review.field, value=review.value, machine=machine,
+                                      reviewer=review.reviewer.strip(),
+                                      reason=review.reason.strip())
+        except (SitrepError, sqlite3.Error) as exc:
+            raise HTTPException(503, f"the review could not be stored: {exc}") from exc
+
+    def claim_groups(s: Store) -> list[dict[str, Any]]:
+        from ..store.claim_groups import claim_groups as groups
+
+        found = groups(s)
+        attached = reviews.reviews_in_memory(
+            s, "claim", {g["id"]: [c["id"] for c in g["claims"]] for g in found})
+        return [{**g, "reviewed": reviews.latest(attached.get(g["id"], []))} for g in found]
+
+    def claim_group(s: Store, key: str) -> dict[str, Any]:
+        if not (len(key) == 15 and key.startswith("cg-")
+                and all(c in "0123456789abcdef" for c in key[3:])):
+            raise _path_invalid("claim_key", "a claim group id is cg- and 12 hex digits")
+        group = next((g for g in claim_groups(s) if g["id"] == key), None)
+        if group is None:
+            raise HTTPException(404, f"no claim group {key!r}")
+        return group
 
     @app.get("/api/claims", summary="Claims across documents, with sources and status")
-    def claims(status: Annotated[str | None, Query(
-                   pattern="^(unverified|unconfirmed-by|disputed|corroborated|confirmed)$")
-               ] = None,
+    def claims(status: Annotated[str | None, Query(pattern=STATUS)] = None,
                claimant: Annotated[str | None, Query(max_length=120)] = None,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-               limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
-        from ..store.claim_groups import claim_groups
-
+               offset: Offset = 0, limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
         with store() as s:
             rows = [g for g in claim_groups(s)
                     if (status is None or g["status"] == status)
                     and (claimant is None or claimant.lower() in
                          f"{g['claimant']} {g['claimant_name'] or ''}".lower())]
-        items = rows[offset:offset + limit]
-        return {"items": items, "total": len(rows),
-                "next_offset": offset + limit if offset + limit < len(rows) else None}
+        return _offset_page(rows, offset, limit)
+
+    @app.get("/api/claims/{claim_key}/reviews", responses=NOT_FOUND,
+             summary="The reviews of one claim group, oldest first")
+    def claim_reviews(claim_key: str) -> dict[str, Any]:
+        with store() as s:
+            group = claim_group(s, claim_key)
+            found = reviews.reviews_in_memory(
+                s, "claim", {group["id"]: [c["id"] for c in group["claims"]]})
+        items = found.get(group["id"], [])
+        return {"claim": group["id"], "items": items, "reviewed": reviews.latest(items)}
+
+    @app.post("/api/claims/{claim_key}/reviews", status_code=201, responses=REVIEW_RESPONSES,
+              dependencies=[Depends(may_review)],
+              summary="Review a claim group's status or figure (needs --review and the token)")
+    def review_claim(claim_key: str, review: ClaimReviewIn) -> dict[str, Any]:
+        with store() as s:
+            group = claim_group(s, claim_key)
+        return write_review(kind="claim", target=group["id"],
+                            members=[c["id"] for c in group["claims"]], review=review,
+                            machine=group[review.field])
+
+    @app.get("/api/actors", summary="Canonical actors, most mentioned first")
+    def actors(q: Name = None, offset: Offset = 0,
+               limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
+        from ..store.mentions import actor_table
+
+        with store() as s:
+            rows = actor_table(s)
+        if q:
+            rows = [r for r in rows if q.lower() in r["name"].lower()
+                    or any(q.lower() in a.lower() for a in r["aliases"])]
+        return _offset_page(rows, offset, limit)
+
+    @app.get("/api/places", summary="Places, most mentioned first")
+    def places(q: Name = None, offset: Offset = 0,
+               limit: Limit = DEFAULT_PAGE) -> dict[str, Any]:
+        from ..store.mentions import place_table
+
+        with store() as s:
+            rows = place_table(s)
+        if q:
+            rows = [r for r in rows if q.lower() in r["name"].lower()]
+        return _offset_page(rows, offset, limit)
 
     @app.get("/api/documents/{doc_id}", responses=NOT_FOUND,
              summary="A document's clean text and every span")
@@ -191,26 +437,44 @@ def create_app(db: Path | str) -> FastAPI:
                      for t in ("documents", "event_reports", "events", "claims")}
             happened = s.conn.execute("SELECT count(*), sum(fatalities) FROM events "
                                       "WHERE happened = 1").fetchone()
-        return {**count, "events_happened": happened[0], "fatalities_best": happened[1]}
+        return {**count, "events_happened": happened[0], "fatalities_best": happened[1],
+                "review": review_token is not None}
 
+    from ..web import mount_ui
+
+    mount_ui(app)
     return app
 
 
-def _encode(key: tuple[str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+def _offset_page(rows: list[dict[str, Any]], offset: int, limit: int) -> dict[str, Any]:
+    return {"items": rows[offset:offset + limit], "total": len(rows),
+            "next_offset": offset + limit if offset + limit < len(rows) else None}
 
 
-def _decode(cursor: str | None) -> tuple[str, str] | None:
+def _encode(key: tuple[str | int, str], sort: str) -> str:
+    """A page's cursor: the last item's sort key and id (and the order, but for date)."""
+    payload = list(key) if sort == "date" else [*key, sort]
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None, sort: str) -> tuple[str | int, str] | None:
     if not cursor:
         return None
+    numeric = sort.lstrip("-") != "date"
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        first, second = json.loads(raw)
-        if not isinstance(first, str) or not isinstance(second, str):
+        parts = json.loads(raw)
+        if not isinstance(parts, list) or len(parts) not in (2, 3):
+            raise ValueError(cursor)
+        key, last = parts[0], parts[1]
+        if (parts[2] if len(parts) == 3 else "date") != sort:
+            raise _invalid("cursor", f"this cursor pages another order than sort={sort}")
+        if not isinstance(last, str) or isinstance(key, bool) or not isinstance(
+                key, int if numeric else str) or (numeric and abs(key) > 1 << 62):
             raise ValueError(cursor)
     except ValueError as exc:
         raise _invalid("cursor", "not a cursor this API gave out") from exc
-    return first, second
+    return key, last
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
