@@ -291,7 +291,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
             event = event_of(s, event_id)
             out = consolidated.explain(s, event["id"])
             found = reviews.event_reviews(s, [event["id"]]).get(event["id"], [])
-            out["event"]["reviewed"] = reviews.latest(found)
+            out["event"]["reviewed"] = out["reviewed"] = reviews.latest(found)
             out["fields"] = consolidated.event_fields(s, out["event"])
             statuses = consolidated.event_statuses(s).get(event["id"], set())
             out["status"] = consolidated.machine_value(event, "status", statuses)

@@ -767,7 +767,7 @@ def event_facets(store: Store, statuses: dict[str, set[str]]) -> dict[str, Any]:
         t["sub_event_types"].sort(key=lambda s: (-s["count"], s["value"]))
     held = Counter(s for found in statuses.values() for s in found)
     return {
-        "event_types": sorted(types.values(), key=lambda t: (-t["count"], t["value"])),
+        "types": sorted(types.values(), key=lambda t: (-t["count"], t["value"])),
         "countries": counted("SELECT country, count(*) AS n FROM events WHERE country IS NOT "
                              "NULL GROUP BY country ORDER BY n DESC, country"),
         "modalities": counted("SELECT modality, count(*) AS n FROM events GROUP BY modality "

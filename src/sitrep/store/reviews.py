@@ -36,7 +36,8 @@ REVIEW_STATUSES = ("confirmed", "rejected", "disputed", "corroborated", "unconfi
 COUNT_FIELDS = ("fatalities", "figure")
 MAX_REVIEWER = 80
 MAX_REASON = 2000
-MAX_VALUE = 300
+MAX_VALUE = 500
+MAX_COUNT = 10_000_000
 
 
 def check_value(field: str, value: Any) -> Any:
@@ -44,10 +45,11 @@ def check_value(field: str, value: Any) -> Any:
     if value is None:
         return None
     if field in COUNT_FIELDS:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
-                or not 0 <= value <= 10_000_000:
-            raise ValueError(f"{field}: a whole number from 0 to 10000000, or null for unknown")
-        return int(value)
+        if isinstance(value, str) and value.strip().isdecimal():  # a form's text field
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            raise ValueError(f"{field}: a whole number from 0 to {MAX_COUNT}, or null for unknown")
+        return value
     if field == "status":
         if value not in REVIEW_STATUSES:
             raise ValueError(f"status: one of {', '.join(REVIEW_STATUSES)}")
