@@ -426,6 +426,8 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
                 hits = s.search(q, limit=limit)
             except SitrepError as exc:
                 raise _invalid("q", str(exc)) from exc
+            except sqlite3.OperationalError as exc:  # even as plain words (a NUL character)
+                raise _invalid("q", f"not a query the full-text index can run: {exc}") from exc
         return {"items": [{"id": d.id, "title": d.title, "site": d.site,
                            "published": d.published, "snippet": snippet, "score": score}
                           for d, snippet, score in hits]}
