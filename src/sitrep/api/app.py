@@ -293,8 +293,6 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
             found = reviews.event_reviews(s, [event["id"]]).get(event["id"], [])
             out["event"]["reviewed"] = out["reviewed"] = reviews.latest(found)
             out["fields"] = consolidated.event_fields(s, out["event"])
-            statuses = consolidated.event_statuses(s).get(event["id"], set())
-            out["status"] = consolidated.machine_value(event, "status", statuses)
         return out
 
     @app.get("/api/events/{event_id}/reviews", responses=NOT_FOUND,
