@@ -37,7 +37,7 @@ chromium:
 	  || echo "note: could not install chromium (needs root): browser tests will be skipped"; }
 
 test: $(VENV)/.test chromium
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
 	$(PY) -m pytest -q
 
 # The README's screenshots (docs/img/), taken by the same browser the tests use.
@@ -80,7 +80,7 @@ bench: $(VENV)/.base
 	$(PY) bench/bench_consolidate.py
 
 lint: $(VENV)/.test
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
 
 # Re-fetch the UI's vendored JavaScript and map data from npm (run by hand when bumping a
 # version; the files are committed, so installing sitrep never needs npm or the network).

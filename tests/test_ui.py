@@ -119,7 +119,8 @@ def test_overview_shows_the_events_on_a_map_a_timeline_and_a_table(page, api):
     assert page.locator("#timeline rect.bar").count() == len(
         api.get("/api/timeline", params={"bin": "day"}).json()["items"])
     rows = page.locator("#events tbody tr")
-    first_page = api.get("/api/events", params={"limit": 100}).json()["items"]
+    # Newest first, as analysts read them.
+    first_page = api.get("/api/events", params={"limit": 100, "sort": "-date"}).json()["items"]
     assert rows.count() == len(first_page)
     assert rows.first.get_attribute("data-id") == first_page[0]["id"]
     assert _shot(page, "overview").stat().st_size > 10_000
@@ -132,7 +133,8 @@ def test_filtering_by_type_filters_the_map_and_the_table(page, api):
     page.select_option("#f-type", BATTLES)
     page.wait_for_url(f"**type={BATTLES}**")
     _ready(page, "overview")
-    expected = api.get("/api/events", params={"type": BATTLES, "limit": 100}).json()["items"]
+    expected = api.get("/api/events", params={"type": BATTLES, "limit": 100,
+                                              "sort": "-date"}).json()["items"]
     rows = page.locator("#events tbody tr")
     assert rows.count() == len(expected) > 0
     assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.type)")) == {BATTLES}
@@ -143,8 +145,8 @@ def test_filtering_by_type_filters_the_map_and_the_table(page, api):
 
 
 def test_an_events_field_shows_its_evidence_highlighted_in_the_document(page, api):
-    # An event whose location has a span in its document.
-    events = api.get("/api/events", params={"limit": 500}).json()["items"]
+    # The newest event (first in the table) whose location has a span in its document.
+    events = api.get("/api/events", params={"limit": 100, "sort": "-date"}).json()["items"]
     for e in events:
         detail = api.get(f"/api/events/{e['id']}").json()
         with_span = [f for f in detail["fields"] if f["field"] == "location" and f["span"]]
@@ -174,6 +176,27 @@ def test_an_events_field_shows_its_evidence_highlighted_in_the_document(page, ap
     assert page.problems == []
 
 
+def test_sorting_the_table_by_fatalities_and_loading_more(page, api):
+    page.goto("/")
+    _ready(page, "overview")
+    page.click("#events th button[data-sort=fatalities]")
+    page.wait_for_url("**sort=-fatalities**")
+    _ready(page, "overview")
+    assert page.get_attribute("#events th:has(button[data-sort=fatalities])",
+                              "aria-sort") == "descending"
+    first = api.get("/api/events", params={"limit": 100, "sort": "-fatalities"}).json()
+    ids = page.locator("#events tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    assert ids == [e["id"] for e in first["items"]]
+    if first["next"]:  # the next page follows the cursor, in the same order
+        page.click("#events-more")
+        second = api.get("/api/events", params={"limit": 100, "sort": "-fatalities",
+                                                "cursor": first["next"]}).json()
+        page.wait_for_selector(f'#events tbody tr[data-id="{second["items"][0]["id"]}"]')
+        ids = page.locator("#events tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+        assert ids == [e["id"] for e in first["items"] + second["items"]]
+    assert page.problems == []
+
+
 def test_brushing_the_timeline_filters_the_table_by_date(page, api):
     page.goto("/")
     _ready(page, "overview")
@@ -189,7 +212,7 @@ def test_brushing_the_timeline_filters_the_table_by_date(page, api):
     until = page.input_value("#f-until")
     assert since and until and since <= until
     expected = api.get("/api/events", params={"since": since, "until": until,
-                                              "limit": 100}).json()["items"]
+                                              "limit": 100, "sort": "-date"}).json()["items"]
     assert page.locator("#events tbody tr").count() == len(expected)
     for e in expected:
         assert e["date"]["end"] >= since and e["date"]["start"] <= until

@@ -653,6 +653,20 @@ def page_in_memory(events: Iterable[dict[str, Any]], *, sort: str = "date",
     return ordered[:limit]
 
 
+# An event dated only to a longer period than this (days) is left off the timeline's bins
+# and counted as vague: a month is ACLED's coarsest time precision.
+VAGUE_DAYS = 31
+
+
+def _days(start: str | None, end: str | None) -> int:
+    from datetime import date
+
+    try:
+        return (date.fromisoformat((end or "")[:10]) - date.fromisoformat((start or "")[:10])).days
+    except ValueError:
+        return 0
+
+
 def _period(day: str | None, bin_: str) -> str | None:
     """The timeline bin of a date: the day, or the Monday of its ISO week."""
     from datetime import date, timedelta
@@ -667,19 +681,23 @@ def _period(day: str | None, bin_: str) -> str | None:
 def event_timeline(store: Store, f: EventFilters, *, bin_: str = "day", max_bins: int = 10_000
                    ) -> dict[str, Any]:
     """Events and fatalities per day (or ISO week, by its Monday) of their start date, grouped
-    in SQL; ``undated``: the events without a start date. At most ``max_bins`` bins, oldest
-    first (``truncated`` says when there were more)."""
-    period = ("date(date_start, '-' || ((CAST(strftime('%w', date_start) AS INTEGER) + 6) % 7)"
-              " || ' days')" if bin_ == "week" else "date(date_start)")
+    in SQL; ``undated``: the events without a start date; ``vague``: those dated only to a
+    period longer than ``VAGUE_DAYS`` ("since 2017"), which a bin would misplace. At most
+    ``max_bins`` bins, oldest first (``truncated`` says when there were more)."""
+    day = ("date(date_start, '-' || ((CAST(strftime('%w', date_start) AS INTEGER) + 6) % 7)"
+           " || ' days')" if bin_ == "week" else "date(date_start)")
+    period = (f"CASE WHEN julianday(date_end) - julianday(date_start) > {VAGUE_DAYS} "
+              f"THEN 'vague' ELSE {day} END")
     where, params = _where(f)
     rows = store.conn.execute(
         f"SELECT {period} AS period, count(*), sum(fatalities), sum(fatalities_low), "
         f"sum(fatalities_high) FROM events WHERE {where} GROUP BY period "
-        "ORDER BY period IS NULL, period LIMIT ?", [*params, max_bins + 2]).fetchall()
+        "ORDER BY period IS NULL, period LIMIT ?", [*params, max_bins + 3]).fetchall()
     undated = sum(r[1] for r in rows if r[0] is None)
+    vague = sum(r[1] for r in rows if r[0] == "vague")
     items = [{"period": r[0], "events": r[1], "fatalities_best": r[2], "fatalities_low": r[3],
-              "fatalities_high": r[4]} for r in rows if r[0] is not None]
-    return {"bin": bin_, "items": items[:max_bins], "undated": undated,
+              "fatalities_high": r[4]} for r in rows if r[0] not in (None, "vague")]
+    return {"bin": bin_, "items": items[:max_bins], "undated": undated, "vague": vague,
             "truncated": len(items) > max_bins}
 
 
@@ -687,7 +705,7 @@ def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
                        max_bins: int = 10_000) -> dict[str, Any]:
     """``event_timeline`` over events computed in memory."""
     bins: dict[str, dict[str, Any]] = {}
-    undated = 0
+    undated = vague = 0
 
     def add(a: int | None, b: int | None) -> int | None:
         return a if b is None else b if a is None else a + b
@@ -697,13 +715,16 @@ def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
         if p is None:
             undated += 1
             continue
+        if _days(e["date"]["start"], e["date"]["end"]) > VAGUE_DAYS:
+            vague += 1
+            continue
         item = bins.setdefault(p, {"period": p, "events": 0, "fatalities_best": None,
                                    "fatalities_low": None, "fatalities_high": None})
         item["events"] += 1
         for k in ("best", "low", "high"):
             item[f"fatalities_{k}"] = add(item[f"fatalities_{k}"], e["fatalities"][k])
     items = [bins[p] for p in sorted(bins)]
-    return {"bin": bin_, "items": items[:max_bins], "undated": undated,
+    return {"bin": bin_, "items": items[:max_bins], "undated": undated, "vague": vague,
             "truncated": len(items) > max_bins}
 
 

@@ -62,7 +62,8 @@ def save_events(store: Store, document_id: str, text: str,
 
 def _sentence(text: str, span: Span) -> str:
     """The sentence around a span (ACLED's "notes" column): up to the nearest sentence ends."""
-    start = max(text.rfind(". ", 0, span.start) + 2, text.rfind("\n", 0, span.start) + 1, 0)
+    stop = text.rfind(". ", 0, span.start)
+    start = max(stop + 2 if stop != -1 else 0, text.rfind("\n", 0, span.start) + 1)
     ends = [i for i in (text.find(". ", span.end), text.find("\n", span.end)) if i != -1]
     end = min(ends) + 1 if ends else len(text)
     return text[start:end].strip()

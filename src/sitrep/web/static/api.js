@@ -105,9 +105,12 @@ export function period(d) {
   return d.end && d.end !== d.start ? `${d.start} – ${d.end}` : d.start;
 }
 
+/** "Bamako (ML)"; a country alone is its name. Admin codes ("ML.01") are left out. */
 export function place(loc) {
   if (!loc) return "unknown";
-  return [loc.name, loc.admin1, loc.country].filter((x, i, a) => x && a.indexOf(x) === i).join(", ");
+  if (!loc.name) return loc.country || "unknown";
+  const isCountry = String(loc.place_id || "").startsWith("country:");
+  return isCountry || !loc.country ? loc.name : `${loc.name} (${loc.country})`;
 }
 
 export function actorName(a) {

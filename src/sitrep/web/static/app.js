@@ -13,7 +13,9 @@ const FILTERS = ["type", "country", "modality", "status", "min_sources", "since"
 const PAGE = 100;
 const views = ["overview", "event-view", "doc-view", "search-view"];
 let map, timeline, facetsLoaded = false, stats = {};
-const list = { events: { next: null, sort: "date" }, claims: { offset: 0 } };
+// Newest first by default: what analysts look at first (undated events come last).
+const DEFAULT_SORT = "-date";
+const list = { events: { next: null, sort: DEFAULT_SORT }, claims: { offset: 0 } };
 
 function route() {
   const hash = location.hash.replace(/^#/, "") || "/";
@@ -82,10 +84,12 @@ async function loadFacets() {
     for (const item of items || []) {
       const [value, count] = Array.isArray(item) ? item : typeof item === "object" ? [item.value, item.count] : [item, null];
       if (value === null || value === undefined) continue;
-      select.append(el("option", { value }, count === null || count === undefined ? value : `${value} (${count})`));
+      const label = count === null || count === undefined ? value : `${value} (${count})`;
+      select.append(el("option", { value }, item.sub ? `\u00a0\u00a0· ${label}` : label));
     }
   };
-  fill("f-type", facets.types);
+  // Event types, each followed by its sub-event types (the "type" filter takes either).
+  fill("f-type", (facets.types || []).flatMap((t) => [t, ...(t.sub_event_types || []).map((s) => ({ ...s, sub: true }))]));
   fill("f-country", facets.countries);
   fill("f-modality", facets.modalities);
   fill("f-status", facets.statuses);
@@ -109,7 +113,7 @@ async function renderOverview(params) {
   await loadFacets();
   const filters = filtersFrom(params);
   const bin = params.get("bin") === "week" ? "week" : "day";
-  list.events.sort = params.get("sort") || "date";
+  list.events.sort = params.get("sort") || DEFAULT_SORT;
   syncForm(filters, bin);
   const { since, until, ...undated } = filters;
   const [points, line] = await Promise.all([
@@ -122,6 +126,11 @@ async function renderOverview(params) {
     `Map of ${points.items.length} of ${points.total} events with a location` +
     (points.items.length < points.total ? " (the deadliest shown)" : "") + ". Drag to pan, scroll or use the buttons to zoom; select a circle to open its event.";
   timeline.draw(line.items, bin, { since, until });
+  const left = [line.vague ? `${line.vague} dated only to a period longer than a month` : null,
+                line.undated ? `${line.undated} undated` : null].filter(Boolean);
+  document.getElementById("timeline-caption").textContent =
+    `Events (bars) and people killed (line: best estimate; band: low–high) per ${bin}.` +
+    (left.length ? ` Not shown: ${left.join(", ")}.` : "") + " Drag across to filter by dates; click to clear.";
   await loadEvents(filters, false);
   await loadClaims(filters, false);
 }
@@ -137,7 +146,7 @@ function sortHeaders() {
 }
 
 async function loadEvents(filters, more) {
-  const params = { ...filters, limit: PAGE, sort: list.events.sort === "date" ? null : list.events.sort };
+  const params = { ...filters, limit: PAGE, sort: list.events.sort };
   if (more) params.cursor = list.events.next;
   const page = await getJSON("/api/events", params);
   const body = document.querySelector("#events tbody");
@@ -147,7 +156,9 @@ async function loadEvents(filters, more) {
     swatch.style.setProperty("--c", typeColour(e.event_type));
     const actors = [actorName(e.actor1), actorName(e.actor2)].filter(Boolean).join(" vs ");
     body.append(el("tr", { dataset: { id: e.id, type: e.event_type } },
-      el("td", {}, el("a", { href: `#/event/${e.id}` }, period(e.date))),
+      el("td", {}, el("a", { href: `#/event/${e.id}`, "aria-label": `Event of ${period(e.date)}: ${e.sub_event_type || e.event_type}` },
+        e.date && e.date.start ? e.date.start : "undated",
+        e.date && e.date.end && e.date.end !== e.date.start ? el("div", { class: "hint" }, `to ${e.date.end}`) : null)),
       el("td", {}, swatch, e.event_type, e.sub_event_type ? el("div", { class: "hint" }, e.sub_event_type) : null),
       el("td", {}, place(e.location)),
       el("td", {}, actors || "–"),
@@ -216,8 +227,9 @@ function wire() {
   for (const button of document.querySelectorAll("#events th button[data-sort]")) {
     button.addEventListener("click", () => {
       const key = button.dataset.sort;
-      const sort = list.events.sort === key ? `-${key}` : key;
-      go({ ...current(), sort: sort === "date" ? "" : sort });
+      // Numbers start with the largest, dates with the newest; a second click reverses.
+      const sort = list.events.sort === `-${key}` ? key : `-${key}`;
+      go({ ...current(), sort: sort === DEFAULT_SORT ? "" : sort });
     });
   }
   // Tabs (arrow keys move between them, as the ARIA pattern says).

@@ -48,7 +48,7 @@ export async function renderEvent(id, { review }) {
   for (const field of fields) {
     const r = reviewed[field.field];
     const button = el("button", { type: "button", "aria-pressed": "false", dataset: { field: field.field } },
-      el("span", { class: "name" }, field.field.replace("_", " ")),
+      el("span", { class: "name" }, field.field.replaceAll("_", " ")),
       el("span", {}, fieldText(field, event),
         field.span ? el("span", { class: "visually-hidden" }, ` — evidence: “${field.span.text}”`)
           : el("span", { class: "noevidence" }, field.document_id ? " (no span: taken from the document)" : " (no evidence)"),

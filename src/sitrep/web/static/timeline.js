@@ -5,7 +5,7 @@
 import { el, clear } from "./api.js";
 
 const DAY = 86400000;
-const HEIGHT = 150;
+const HEIGHT = 130;
 const M = { top: 12, right: 42, bottom: 18, left: 34 };
 
 const toTime = (iso) => Date.parse(`${iso}T00:00:00Z`);
