@@ -45,27 +45,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("ui") / "ui.db"
-    cli = Cli(db)
-    cli("analyze", str(SAMPLES))
-    cli("analyze", str(HOSTILE))
+def _serve(db: Path, *options: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port),
+         *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             httpx.get(f"{base}/api/stats", timeout=2)
-            break
+            return proc, base
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "") from None
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("ui") / "ui.db"
+    cli = Cli(db)
+    cli("analyze", str(SAMPLES))
+    cli("analyze", str(HOSTILE))
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(database):
+    proc, base = _serve(database)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
@@ -197,6 +206,35 @@ def test_sorting_the_table_by_fatalities_and_loading_more(page, api):
     assert page.problems == []
 
 
+def test_the_map_view_and_an_actor_filter_the_table(page, api):
+    page.goto("/")
+    _ready(page, "overview")
+    for _ in range(3):
+        page.click("#zoom-in")
+    page.click("#map-filter")
+    page.wait_for_url("**bbox=**")
+    _ready(page, "overview")
+    bbox = page.url.split("bbox=")[1].split("&")[0].replace("%2C", ",")
+    west, south, east, north = map(float, bbox.split(","))
+    inside = api.get("/api/events", params={"bbox": bbox, "limit": 100, "sort": "-date"}).json()
+    assert page.locator("#events tbody tr").count() == len(inside["items"])
+    for e in inside["items"]:
+        assert west <= e["location"]["longitude"] <= east
+        assert south <= e["location"]["latitude"] <= north
+    assert len(inside["items"]) < len(api.get("/api/events", params={"limit": 500}).json()["items"])
+    page.click("#map-filter")  # "Show all"
+    page.wait_for_url(lambda url: "bbox=" not in url)
+    _ready(page, "overview")
+    actor = api.get("/api/actors", params={"limit": 1}).json()["items"][0]
+    page.select_option("#f-actor", actor["id"])
+    page.wait_for_url("**actor=**")
+    _ready(page, "overview")
+    theirs = api.get("/api/events", params={"actor": actor["id"], "limit": 100}).json()["items"]
+    ids = page.locator("#events tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    assert sorted(ids) == sorted(e["id"] for e in theirs) and ids
+    assert page.problems == []
+
+
 def test_brushing_the_timeline_filters_the_table_by_date(page, api):
     page.goto("/")
     _ready(page, "overview")
@@ -257,3 +295,41 @@ def test_every_control_has_a_label_and_the_table_works_from_the_keyboard(page):
     page.keyboard.press("Enter")
     _ready(page, "event")
     assert "#/event/" in page.url
+
+
+def test_a_reviewer_corrects_a_field_and_sees_it_beside_the_machine_value(browser, database,
+                                                                          tmp_path):
+    token = "ui-test-token-0123456789"
+    reviewed_db = tmp_path / "review.db"
+    shutil.copy(database, reviewed_db)
+    proc, base = _serve(reviewed_db, "--review", "--token", token)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as api:
+            event = api.get("/api/events", params={"limit": 1, "sort": "-fatalities"}).json()
+            event_id = event["items"][0]["id"]
+            machine = event["items"][0]["fatalities"]["best"]
+            context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 800})
+            page = context.new_page()
+            page.goto(f"/#/event/{event_id}")
+            _ready(page, "event")
+            page.select_option("#review-field", "fatalities")
+            page.fill("#review-value", str(machine + 1))
+            page.fill("#review-reviewer", "A. Analyst")
+            page.fill("#review-reason", "The UN mission's report counts one more.")
+            page.fill("#review-token", "not-the-token-at-all")
+            page.click(".review button[type=submit]")
+            page.wait_for_selector(".review [role=status]:has-text('Not saved')")
+            assert api.get(f"/api/events/{event_id}").json()["reviewed"] == {}
+            page.fill("#review-token", token)
+            page.click(".review button[type=submit]")
+            page.wait_for_selector('#event-fields button[data-field="fatalities"] .reviewed')
+            shown = page.inner_text('#event-fields button[data-field="fatalities"]')
+            assert f"reviewed: {machine + 1} by A. Analyst" in shown
+            assert str(machine) in shown  # the machine value stays beside it
+            reviewed = api.get(f"/api/events/{event_id}").json()
+            assert reviewed["reviewed"]["fatalities"]["value"] == machine + 1
+            assert reviewed["event"]["fatalities"]["best"] == machine
+            context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -9,7 +9,8 @@ import { EventMap } from "./map.js";
 import { Timeline } from "./timeline.js";
 import { renderEvent, showError, showDocumentIn } from "./event.js";
 
-const FILTERS = ["type", "country", "modality", "status", "min_sources", "since", "until"];
+const FILTERS = ["type", "country", "modality", "status", "actor", "min_sources", "since", "until", "as_of", "bbox"];
+const ACTORS = 300; // the most mentioned actors offered in the actor filter
 const PAGE = 100;
 const views = ["overview", "event-view", "doc-view", "search-view"];
 let map, timeline, facetsLoaded = false, stats = {};
@@ -93,6 +94,9 @@ async function loadFacets() {
   fill("f-country", facets.countries);
   fill("f-modality", facets.modalities);
   fill("f-status", facets.statuses);
+  const actors = await getJSON("/api/actors", { limit: ACTORS });
+  const select = document.getElementById("f-actor");
+  for (const a of actors.items) select.append(el("option", { value: a.id }, `${a.name}${a.type ? ` (${a.type})` : ""}`));
   facetsLoaded = true;
 }
 
@@ -115,13 +119,19 @@ async function renderOverview(params) {
   const bin = params.get("bin") === "week" ? "week" : "day";
   list.events.sort = params.get("sort") || DEFAULT_SORT;
   syncForm(filters, bin);
+  // The map shows the whole world's matches (its own view is the bbox filter); the timeline
+  // shows every date (its brush is the date filter).
   const { since, until, ...undated } = filters;
+  const { bbox, ...unboxed } = filters;
   const [points, line] = await Promise.all([
-    getJSON("/api/map", filters),
+    getJSON("/api/map", unboxed),
     getJSON("/api/timeline", { ...undated, bin }),
   ]);
   map.setPoints(points.items);
-  map.fit();
+  if (!bbox) map.fit();
+  const boxButton = document.getElementById("map-filter");
+  boxButton.setAttribute("aria-pressed", String(Boolean(bbox)));
+  boxButton.textContent = bbox ? "Show all" : "Filter to view";
   document.getElementById("map-caption").textContent =
     `Map of ${points.items.length} of ${points.total} events with a location` +
     (points.items.length < points.total ? " (the deadliest shown)" : "") + ". Drag to pan, scroll or use the buttons to zoom; select a circle to open its event.";
@@ -254,6 +264,10 @@ function wire() {
   document.getElementById("zoom-in").addEventListener("click", () => map.zoomBy(1.6));
   document.getElementById("zoom-out").addEventListener("click", () => map.zoomBy(1 / 1.6));
   document.getElementById("zoom-fit").addEventListener("click", () => map.fit());
+  document.getElementById("map-filter").addEventListener("click", () => {
+    const params = current();
+    go({ ...params, bbox: params.bbox ? "" : map.bbox() });
+  });
   const legend = document.getElementById("legend");
   for (const type of TYPES) {
     const item = el("li", {}, type);

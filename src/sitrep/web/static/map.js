@@ -76,6 +76,22 @@ export class EventMap {
     this.setTransform(k, WIDTH / 2 - k * (x0 + x1) / 2, HEIGHT / 2 - k * (y0 + y1) / 2);
   }
 
+  /** The view as "west,south,east,north" in degrees (the API's bbox), rounded to 0.01°. */
+  bbox() {
+    const lons = [], lats = [];
+    for (let i = 0; i <= 8; i++) {
+      for (const [vx, vy] of [[i * WIDTH / 8, 0], [i * WIDTH / 8, HEIGHT], [0, i * HEIGHT / 8], [WIDTH, i * HEIGHT / 8]]) {
+        const p = this.projection.invert([(vx - this.x) / this.k, (vy - this.y) / this.k]);
+        if (p && Number.isFinite(p[0]) && Number.isFinite(p[1])) { lons.push(p[0]); lats.push(p[1]); }
+      }
+    }
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    if (!lons.length) return "-180,-90,180,90";
+    const r = (v) => Math.round(v * 100) / 100;
+    return [r(clamp(Math.min(...lons), -180, 180)), r(clamp(Math.min(...lats), -90, 90)),
+            r(clamp(Math.max(...lons), -180, 180)), r(clamp(Math.max(...lats), -90, 90))].join(",");
+  }
+
   zoomBy(factor, cx = WIDTH / 2, cy = HEIGHT / 2) {
     const k = Math.max(1, Math.min(MAX_ZOOM, this.k * factor));
     const f = k / this.k;
