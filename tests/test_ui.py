@@ -283,6 +283,23 @@ def test_a_hostile_article_is_shown_as_text_and_runs_nothing(page, api):
     assert page.problems == []
 
 
+@pytest.mark.parametrize("view", ["overview", "event", "document", "search"])
+def test_axe_finds_no_accessibility_violations(page, api, view):
+    """axe-core (Deque's accessibility engine, as bundled by axe-playwright-python) on each
+    view: labels, contrast, roles, keyboard reachability, landmarks."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    event = api.get("/api/events", params={"limit": 1, "sort": "-sources"}).json()["items"][0]
+    url = {"overview": "/", "event": f"/#/event/{event['id']}",
+           "document": f"/#/doc/{event['reports'][0]['document_id']}",
+           "search": "/#/search?q=killed"}[view]
+    page.goto(url)
+    _ready(page, view)
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                  for v in Axe().run(page).response["violations"]]
+    assert violations == []
+
+
 def test_every_control_has_a_label_and_the_table_works_from_the_keyboard(page):
     page.goto("/")
     _ready(page, "overview")

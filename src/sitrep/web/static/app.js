@@ -56,7 +56,7 @@ async function render() {
     } else if (path.startsWith("/doc/")) {
       show("doc-view");
       const span = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
-      await showDocumentIn(document.getElementById("doc-full"), decodeURIComponent(path.slice(5)), span);
+      await showDocumentIn(document.getElementById("doc-full"), decodeURIComponent(path.slice(5)), span, "h2");
       document.title = "Document — sitrep";
       ready("document");
     } else if (path.startsWith("/search")) {

@@ -13,9 +13,9 @@ async function documentOf(id) {
   return docs.get(id);
 }
 
-export async function showDocumentIn(container, documentId, span) {
+export async function showDocumentIn(container, documentId, span, heading = "h3") {
   const doc = await documentOf(documentId);
-  renderDocument(container, doc, { focus: span, heading: "h3" });
+  renderDocument(container, doc, { focus: span, heading });
 }
 
 function fieldText(field, event) {
