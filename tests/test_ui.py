@@ -7,6 +7,8 @@ with the reason, unless SITREP_REQUIRE_BROWSER=1 (CI) makes that a failure.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import socket
@@ -147,6 +149,12 @@ def test_filtering_by_type_filters_the_map_and_the_table(page, api):
     rows = page.locator("#events tbody tr")
     assert rows.count() == len(expected) > 0
     assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.type)")) == {BATTLES}
+    # The download links carry the same filters.
+    table = api.get(page.get_attribute("#dl-csv", "href"))
+    assert table.headers["content-type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(table.text)))) == len(expected)
+    geo = api.get(page.get_attribute("#dl-geojson", "href")).json()
+    assert {f["properties"]["event_type"] for f in geo["features"]} == {BATTLES}
     on_map = api.get("/api/map", params={"type": BATTLES}).json()["items"]
     assert page.locator("#map circle").count() == len(on_map)
     assert {i[3] for i in on_map} == {BATTLES}

@@ -4,7 +4,7 @@
 // button works: #/?type=Battles&country=ML (overview with filters), #/event/ID, #/doc/ID,
 // #/search?q=…  When a view is drawn, body[data-ready] names it (the browser tests wait on it).
 
-import { el, clear, getJSON, period, place, fatalities, actorName, typeColour, TYPES } from "./api.js";
+import { el, clear, getJSON, query, period, place, fatalities, actorName, typeColour, TYPES } from "./api.js";
 import { EventMap } from "./map.js";
 import { Timeline } from "./timeline.js";
 import { renderEvent, showError, showDocumentIn } from "./event.js";
@@ -177,6 +177,9 @@ async function loadEvents(filters, more) {
       el("td", {}, e.modality, e.reviewed && Object.keys(e.reviewed).length ? el("span", { class: "tag" }, "reviewed") : null)));
   }
   list.events.next = page.next;
+  const wanted = query({ ...filters, sort: list.events.sort, limit: 500 });
+  document.getElementById("dl-csv").setAttribute("href", `/api/events.csv?${wanted}`);
+  document.getElementById("dl-geojson").setAttribute("href", `/api/events.geojson?${wanted}`);
   const more_ = document.getElementById("events-more");
   more_.hidden = !page.next;
   const shown = body.children.length;
