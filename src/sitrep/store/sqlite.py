@@ -209,8 +209,12 @@ class Store:
         try:
             rows = self._match(query, limit)
         except sqlite3.OperationalError:
-            words = ['"' + w.replace('"', '""') + '"' for w in query.split()]
-            rows = self._match(" ".join(words), limit) if words else []
+            # FTS5 cannot take a NUL even inside a quoted string.
+            words = ['"' + w.replace('"', '""') + '"' for w in query.replace("\0", " ").split()]
+            try:
+                rows = self._match(" ".join(words), limit) if words else []
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"cannot search for {query!r}: {exc}") from exc
         return [(row_to_document(r), r["snip"], r["rk"]) for r in rows]
 
     def _match(self, match: str, limit: int) -> list[sqlite3.Row]:

@@ -207,6 +207,11 @@ async function loadClaims(filters, more) {
 
 // -- search ----------------------------------------------------------------------------------
 
+/** The search snippet, whose matched words come marked as **word**, with <mark>s (as nodes). */
+function snippet(text) {
+  return text.split("**").map((part, i) => (i % 2 ? el("mark", {}, part) : part));
+}
+
 async function renderSearch(q) {
   document.getElementById("q").value = q;
   const out = clear(document.getElementById("search-results"));
@@ -215,7 +220,7 @@ async function renderSearch(q) {
   const hits = await getJSON("/api/search", { q, limit: 50 });
   for (const h of hits.items) {
     out.append(el("li", {}, el("a", { href: `#/doc/${h.id}` }, h.title || h.id.slice(0, 12)),
-      ` ${[h.site, h.published].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, h.snippet || "")));
+      ` ${[h.site, h.published].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, snippet(h.snippet || ""))));
   }
   if (!hits.items.length) out.append(el("li", {}, "Nothing found."));
 }
