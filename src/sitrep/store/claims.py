@@ -20,12 +20,102 @@ def _claimant(c: Claimant | None) -> dict[str, Any] | None:
     return {"span": _span(c.span), "antecedent": _span(c.antecedent), "rule": c.rule}
 
 
-def _save_actor(store: Store, a: Actor) -> None:
-    store.conn.execute(
-        "INSERT INTO actors(id, name, type, country, kind, aliases) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO NOTHING",
-        (a.id, a.name, a.type, a.country, a.kind, json.dumps(list(a.aliases),
-                                                                ensure_ascii=False)))
+def actor_row(a: Actor, *, mentioned: bool) -> dict[str, Any]:
+    """An ``actors`` row. ``mentioned``: the actor was mentioned in the text (its row
+    replaces a stored one); else it only speaks or judges in a claim (its row is stored only
+    when the id is new)."""
+    return {"id": a.id, "name": a.name, "type": a.type, "country": a.country, "kind": a.kind,
+            "aliases": json.dumps(list(a.aliases), ensure_ascii=False), "mentioned": mentioned}
+
+
+CLAIM_COLUMNS = (
+    "id", "document_id", "ordinal", "claimant_id", "claimant_name", "claimant_role",
+    "claimant_affiliation", "kind", "stance", "status", "channel", "cue_lemma", "content_start",
+    "content_end", "content", "date_start", "date_end", "hedged", "evidence", "rule")
+CLAIM_VERIFICATION_COLUMNS = ("claim_id", "document_id", "status", "by_id", "by_name",
+                              "from_claim", "evidence", "rule")
+CLAIM_EVENT_COLUMNS = ("claim_id", "document_id", "event_id", "figure_start", "figure_end",
+                       "figure_text")
+
+
+def claim_table_rows(document_id: str, claims: tuple[Claim, ...]
+                     ) -> tuple[dict[str, list[dict[str, Any]]], set[str]]:
+    """A document's claims as rows of ``claims``, ``claim_verifications``, ``claim_events``
+    and ``actors`` (claimants and judges, ``mentioned`` False), and the ids of the event
+    reports that hedged claims lower (see ``hedge_events``). Pure: the SQLite store and the
+    Spark job share it."""
+    out: dict[str, list[dict[str, Any]]] = {
+        "actors": [], "claims": [], "claim_verifications": [], "claim_events": []}
+    hedged: set[str] = set()
+    for n, cl in enumerate(claims, start=1):
+        who = cl.claimant
+        if who is not None and who.actor is not None:
+            out["actors"].append(actor_row(who.actor, mentioned=False))
+        first, last = cl.content[0], cl.content[-1]
+        evidence = {
+            "content": [_span(s) for s in cl.content], "cue": _span(cl.cue),
+            "claimant": _claimant(who), "channel": _span(cl.channel_span),
+            "date": _span(cl.time.span) if cl.time else None,
+            "hedges": [_span(h) for h in cl.hedges],
+        }
+        out["claims"].append(dict(zip(CLAIM_COLUMNS, (
+            cl.id, document_id, n, who.actor.id if who and who.actor else None,
+            who.name if who else None, who.role if who else None,
+            who.affiliation if who else None, cl.kind, cl.stance, cl.status, cl.channel,
+            cl.cue_lemma, first.start, last.end, " … ".join(s.text for s in cl.content),
+            cl.time.start if cl.time else None, cl.time.end if cl.time else None,
+            int(bool(cl.hedges)), json.dumps(evidence, ensure_ascii=False), cl.rule),
+            strict=True)))
+        for v in cl.verifications:
+            if v.by is not None and v.by.actor is not None:
+                out["actors"].append(actor_row(v.by.actor, mentioned=False))
+            out["claim_verifications"].append(dict(zip(CLAIM_VERIFICATION_COLUMNS, (
+                cl.id, document_id, v.status, v.by.actor.id if v.by and v.by.actor else None,
+                v.by.name if v.by else None, v.from_claim,
+                json.dumps({"cue": _span(v.cue), "span": _span(v.span),
+                            "by": _claimant(v.by)}, ensure_ascii=False), v.rule), strict=True)))
+        figures = {e for e, _ in cl.figures}
+        for event_id in cl.events:
+            if event_id not in figures:
+                out["claim_events"].append(dict(zip(CLAIM_EVENT_COLUMNS, (
+                    cl.id, document_id, event_id, None, None, None), strict=True)))
+        for event_id, f in cl.figures:
+            out["claim_events"].append(dict(zip(CLAIM_EVENT_COLUMNS, (
+                cl.id, document_id, event_id, f.start, f.end, f.text), strict=True)))
+        if cl.hedges:
+            hedged |= set(cl.events) | figures
+    return out, hedged
+
+
+def hedge_events(event_rows: list[dict[str, Any]], hedged: set[str]) -> None:
+    """A hedged claim ("images purporting to show…", "reportedly") lowers the events it
+    carries: marked hedged, and what the writer seemed to assert is reported."""
+    for e in event_rows:
+        if e["id"] in hedged:
+            e["hedged"] = 1
+            if e["modality"] == "asserted":
+                e["modality"] = "reported"
+
+
+def insert_actors(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Store actor rows in order: a mentioned actor replaces the stored row, a claimant only
+    fills a missing one."""
+    for a in rows:
+        store.conn.execute(
+            "INSERT INTO actors(id, name, type, country, kind, aliases) VALUES (?, ?, ?, ?, ?, ?) "
+            + ("ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, "
+               "country = excluded.country, kind = excluded.kind, aliases = excluded.aliases"
+               if a["mentioned"] else "ON CONFLICT(id) DO NOTHING"),
+            (a["id"], a["name"], a["type"], a["country"], a["kind"], a["aliases"]))
+
+
+def insert_claim_rows(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
+    for table, columns in (("claims", CLAIM_COLUMNS),
+                           ("claim_verifications", CLAIM_VERIFICATION_COLUMNS),
+                           ("claim_events", CLAIM_EVENT_COLUMNS)):
+        store.conn.executemany(
+            f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(r[c] for c in columns) for r in rows[table]])
 
 
 def save_claims(store: Store, document_id: str, claims: tuple[Claim, ...]) -> None:
@@ -34,54 +124,14 @@ def save_claims(store: Store, document_id: str, claims: tuple[Claim, ...]) -> No
     c = store.conn
     for t in ("claim_events", "claim_verifications", "claims"):
         c.execute(f"DELETE FROM {t} WHERE document_id = ?", (document_id,))
-    for n, cl in enumerate(claims, start=1):
-        who = cl.claimant
-        if who is not None and who.actor is not None:
-            _save_actor(store, who.actor)
-        first, last = cl.content[0], cl.content[-1]
-        evidence = {
-            "content": [_span(s) for s in cl.content], "cue": _span(cl.cue),
-            "claimant": _claimant(who), "channel": _span(cl.channel_span),
-            "date": _span(cl.time.span) if cl.time else None,
-            "hedges": [_span(h) for h in cl.hedges],
-        }
-        c.execute(
-            "INSERT INTO claims(id, document_id, ordinal, claimant_id, claimant_name, "
-            "claimant_role, claimant_affiliation, kind, stance, status, channel, cue_lemma, "
-            "content_start, content_end, content, date_start, date_end, hedged, evidence, rule) "
-            f"VALUES ({', '.join('?' * 20)})",
-            (cl.id, document_id, n, who.actor.id if who and who.actor else None,
-             who.name if who else None, who.role if who else None,
-             who.affiliation if who else None, cl.kind, cl.stance, cl.status, cl.channel,
-             cl.cue_lemma, first.start, last.end, " … ".join(s.text for s in cl.content),
-             cl.time.start if cl.time else None, cl.time.end if cl.time else None,
-             int(bool(cl.hedges)), json.dumps(evidence, ensure_ascii=False), cl.rule))
-        for v in cl.verifications:
-            if v.by is not None and v.by.actor is not None:
-                _save_actor(store, v.by.actor)
-            c.execute(
-                "INSERT INTO claim_verifications(claim_id, document_id, status, by_id, by_name, "
-                "from_claim, evidence, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (cl.id, document_id, v.status, v.by.actor.id if v.by and v.by.actor else None,
-                 v.by.name if v.by else None, v.from_claim,
-                 json.dumps({"cue": _span(v.cue), "span": _span(v.span),
-                             "by": _claimant(v.by)}, ensure_ascii=False), v.rule))
-        figures = {e for e, _ in cl.figures}
-        for event_id in cl.events:
-            if event_id not in figures:
-                c.execute("INSERT INTO claim_events(claim_id, document_id, event_id) "
-                          "VALUES (?, ?, ?)", (cl.id, document_id, event_id))
-        for event_id, f in cl.figures:
-            c.execute("INSERT INTO claim_events(claim_id, document_id, event_id, figure_start, "
-                      "figure_end, figure_text) VALUES (?, ?, ?, ?, ?, ?)",
-                      (cl.id, document_id, event_id, f.start, f.end, f.text))
-        if cl.hedges:
-            # A hedged claim ("images purporting to show…", "reportedly") lowers the events
-            # it carries: marked hedged, and what the writer seemed to assert is reported.
-            c.executemany(
-                "UPDATE event_reports SET hedged = 1, modality = CASE modality "
-                "WHEN 'asserted' THEN 'reported' ELSE modality END WHERE id = ?",
-                [(event_id,) for event_id in sorted(set(cl.events) | figures)])
+    rows, hedged = claim_table_rows(document_id, claims)
+    insert_actors(store, rows["actors"])
+    insert_claim_rows(store, rows)
+    if hedged:
+        c.executemany(
+            "UPDATE event_reports SET hedged = 1, modality = CASE modality "
+            "WHEN 'asserted' THEN 'reported' ELSE modality END WHERE id = ?",
+            [(event_id,) for event_id in sorted(hedged)])
 
 
 _SELECT = (

@@ -14,12 +14,20 @@ def _span(span: Span | None) -> dict[str, Any] | None:
     return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
 
 
-def save_events(store: Store, document_id: str, text: str,
-                events: tuple[EventReport, ...]) -> None:
-    """Replace a document's event reports. Call inside a transaction, after its actors and
-    places are saved (event rows refer to them)."""
-    c = store.conn
-    c.execute("DELETE FROM event_reports WHERE document_id = ?", (document_id,))
+# Columns of an event_reports row, in table order.
+EVENT_REPORT_COLUMNS = (
+    "id", "document_id", "event_type", "sub_event_type", "cameo", "actor1_id", "actor2_id",
+    "associated", "inter1", "inter2", "interaction", "place_id", "location", "admin1", "country",
+    "latitude", "longitude", "geo_precision", "place_from", "date_start", "date_end",
+    "time_precision", "date_from", "fatalities", "fatalities_low", "fatalities_high", "figures",
+    "modality", "happened", "hedged", "notes", "evidence", "score", "rule")
+
+
+def event_report_rows(document_id: str, text: str,
+                      events: tuple[EventReport, ...]) -> list[dict[str, Any]]:
+    """A document's event reports as ``event_reports`` rows (JSON columns encoded); ``text``
+    is its clean text (for the notes). Pure: the SQLite store and the Spark job share it."""
+    rows = []
     for e in events:
         p = e.place.place if e.place else None
         evidence = {
@@ -39,25 +47,36 @@ def save_events(store: Store, document_id: str, text: str,
                     "vague": f.figure.vague, "unit": f.figure.unit,
                     "counted": f.figure.counted, "claimant": f.claimant, "party": f.party,
                     "span": _span(f.figure.span)} for f in e.fatalities.figures]
-        c.execute(
-            "INSERT INTO event_reports(id, document_id, event_type, sub_event_type, cameo, "
-            "actor1_id, actor2_id, associated, inter1, inter2, interaction, place_id, location, "
-            "admin1, country, latitude, longitude, geo_precision, place_from, date_start, "
-            "date_end, time_precision, date_from, fatalities, fatalities_low, fatalities_high, "
-            "figures, modality, happened, hedged, notes, evidence, score, rule) VALUES "
-            f"({', '.join('?' * 34)})",
-            (e.id, document_id, e.event_type, e.sub_event_type, e.cameo,
-             e.actor1.actor.id if e.actor1 else None, e.actor2.actor.id if e.actor2 else None,
-             json.dumps([a.actor.id for a in e.associated]),
-             ACTOR_INTER.get(e.actor1.actor.type) if e.actor1 else None,
-             ACTOR_INTER.get(e.actor2.actor.type) if e.actor2 else None, e.interaction,
-             p.id if p else None, p.name if p else None, p.admin1 if p else None,
-             p.country if p else None, p.lat if p else None, p.lon if p else None,
-             e.geo_precision, e.place_from, e.date_start, e.date_end, e.time_precision,
-             e.date_from, e.fatalities.best, e.fatalities.low, e.fatalities.high,
-             json.dumps(figures, ensure_ascii=False), e.modality, int(e.modality in HAPPENED),
-             int(e.hedged), _sentence(text, e.trigger), json.dumps(evidence, ensure_ascii=False),
-             round(e.score, 4), e.rule))
+        values = (
+            e.id, document_id, e.event_type, e.sub_event_type, e.cameo,
+            e.actor1.actor.id if e.actor1 else None, e.actor2.actor.id if e.actor2 else None,
+            json.dumps([a.actor.id for a in e.associated]),
+            ACTOR_INTER.get(e.actor1.actor.type) if e.actor1 else None,
+            ACTOR_INTER.get(e.actor2.actor.type) if e.actor2 else None, e.interaction,
+            p.id if p else None, p.name if p else None, p.admin1 if p else None,
+            p.country if p else None, p.lat if p else None, p.lon if p else None,
+            e.geo_precision, e.place_from, e.date_start, e.date_end, e.time_precision,
+            e.date_from, e.fatalities.best, e.fatalities.low, e.fatalities.high,
+            json.dumps(figures, ensure_ascii=False), e.modality, int(e.modality in HAPPENED),
+            int(e.hedged), _sentence(text, e.trigger), json.dumps(evidence, ensure_ascii=False),
+            round(e.score, 4), e.rule)
+        rows.append(dict(zip(EVENT_REPORT_COLUMNS, values, strict=True)))
+    return rows
+
+
+def insert_event_reports(store: Store, rows: list[dict[str, Any]]) -> None:
+    store.conn.executemany(
+        f"INSERT INTO event_reports({', '.join(EVENT_REPORT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(EVENT_REPORT_COLUMNS))})",
+        [tuple(r[c] for c in EVENT_REPORT_COLUMNS) for r in rows])
+
+
+def save_events(store: Store, document_id: str, text: str,
+                events: tuple[EventReport, ...]) -> None:
+    """Replace a document's event reports. Call inside a transaction, after its actors and
+    places are saved (event rows refer to them)."""
+    store.conn.execute("DELETE FROM event_reports WHERE document_id = ?", (document_id,))
+    insert_event_reports(store, event_report_rows(document_id, text, events))
 
 
 def _sentence(text: str, span: Span) -> str:

@@ -7,9 +7,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..records import Actor, Document, Place
-from .claims import attach_claims, claim_rows, save_claims
-from .events import event_rows, save_events
+from ..records import Document
+from .claims import attach_claims, claim_rows, insert_actors, insert_claim_rows
+from .events import event_rows, insert_event_reports
+from .rows import MENTION_COLUMNS, PLACE_COLUMNS, analysis_rows
 from .sqlite import DOC_COLUMNS, Store, now, row_to_document
 
 STAGE = "nlp"
@@ -44,65 +45,38 @@ def save_analysis(store: Store, document_id: str, status: str, detail: str | Non
                   text: str = "") -> None:
     """Replace a document's mentions and events with ``found``. Call inside
     ``store.transaction()``; ``text`` is the document's clean text (for event notes)."""
+    save_rows(store, document_id, analysis_rows(document_id, text, found))
+    save_analysis_status(store, document_id, status, detail, version, run_id)
+
+
+def save_rows(store: Store, document_id: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Replace a document's rows of every analysis table with ``rows``
+    (``store.rows.analysis_rows``). Call inside a transaction."""
     c = store.conn
-    for table in MENTION_TABLES:
+    for table in (*MENTION_TABLES, "event_reports", "claim_events", "claim_verifications",
+                  "claims"):
         c.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
-    for m in found.get("actors", ()):
-        _save_actor(store, m.actor)
-        c.execute("INSERT INTO actor_mentions(document_id, start_char, end_char, text, actor_id, "
-                  "rule, role, affiliation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  (document_id, m.span.start, m.span.end, m.span.text, m.actor.id, m.rule,
-                   m.role, m.affiliation))
-    for p in found.get("places", ()):
-        if p.place is not None:
-            _save_place(store, p.place)
-        c.execute("INSERT INTO place_refs(document_id, start_char, end_char, text, place_id, "
-                  "precision, role, rule, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (document_id, p.span.start, p.span.end, p.span.text,
-                   p.place.id if p.place else None, p.precision, p.role, p.rule,
-                   json.dumps([{**_place_dict(k.place), "score": round(k.score, 4)}
-                               for k in p.candidates], ensure_ascii=False)))
-    for t in found.get("times", ()):
-        c.execute("INSERT INTO time_refs(document_id, start_char, end_char, text, value, "
-                  "granularity, start_date, end_date, anchor, rule, kind) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (document_id, t.span.start, t.span.end, t.span.text, t.value, t.granularity,
-                   t.start, t.end, t.anchor, t.rule, t.kind))
-    for f in found.get("figures", ()):
-        c.execute("INSERT INTO figures(document_id, start_char, end_char, text, value, low, high, "
-                  "qualifier, vague, unit, counted, rule) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (document_id, f.span.start, f.span.end, f.span.text, f.value, f.low, f.high,
-                   f.qualifier, f.vague, f.unit, f.counted, f.rule))
-    save_events(store, document_id, text, found.get("events", ()))
-    save_claims(store, document_id, found.get("claims", ()))
-    c.execute("INSERT INTO analyses(document_id, stage, version, status, detail, run_id, at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, stage) DO UPDATE SET "
-              "version = excluded.version, status = excluded.status, detail = excluded.detail, "
-              "run_id = excluded.run_id, at = excluded.at",
-              (document_id, STAGE, version, status, detail, run_id, now()))
+    insert_actors(store, rows["actors"])
+    c.executemany(f"INSERT OR REPLACE INTO places({', '.join(PLACE_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(PLACE_COLUMNS))})",
+                  [tuple(p[k] for k in PLACE_COLUMNS) for p in rows["places"]])
+    for table in MENTION_TABLES:
+        columns = MENTION_COLUMNS[table]
+        c.executemany(f"INSERT INTO {table}({', '.join(columns)}) "
+                      f"VALUES ({', '.join('?' * len(columns))})",
+                      [tuple(r[k] for k in columns) for r in rows[table]])
+    insert_event_reports(store, rows["event_reports"])
+    insert_claim_rows(store, rows)
 
 
-def _save_actor(store: Store, a: Actor) -> None:
+def save_analysis_status(store: Store, document_id: str, status: str, detail: str | None,
+                         version: str, run_id: int | None, at: str | None = None) -> None:
     store.conn.execute(
-        "INSERT INTO actors(id, name, type, country, kind, aliases) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, "
-        "country = excluded.country, kind = excluded.kind, aliases = excluded.aliases",
-        (a.id, a.name, a.type, a.country, a.kind, json.dumps(list(a.aliases), ensure_ascii=False)))
-
-
-def _save_place(store: Store, p: Place) -> None:
-    store.conn.execute(
-        "INSERT OR REPLACE INTO places(id, name, lat, lon, country, admin1, feature_class, "
-        "feature_code, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (p.id, p.name, p.lat, p.lon, p.country, p.admin1, p.feature_class, p.feature_code,
-         p.population))
-
-
-def _place_dict(p: Place) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
-            "admin1": p.admin1, "feature_class": p.feature_class,
-            "feature_code": p.feature_code, "population": p.population}
+        "INSERT INTO analyses(document_id, stage, version, status, detail, run_id, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, stage) DO UPDATE SET "
+        "version = excluded.version, status = excluded.status, detail = excluded.detail, "
+        "run_id = excluded.run_id, at = excluded.at",
+        (document_id, STAGE, version, status, detail, run_id, at or now()))
 
 
 def _span(row: Any) -> dict[str, Any]:
