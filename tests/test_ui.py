@@ -112,6 +112,7 @@ def page(browser, server):
 
 def _ready(page, view: str) -> None:
     page.wait_for_selector(f'body[data-ready="{view}"]', timeout=30_000)
+    assert "[object Object]" not in page.inner_text("body")  # a value shown unformatted
 
 
 def _shot(page, name: str) -> Path:

@@ -113,6 +113,12 @@ export function place(loc) {
   return isCountry || !loc.country ? loc.name : `${loc.name} (${loc.country})`;
 }
 
+/** A publication date as text, whether the API gives "2024-03-13" or {value, precision…}. */
+export function published(p) {
+  if (!p) return null;
+  return typeof p === "object" ? p.value || null : String(p);
+}
+
 export function actorName(a) {
   return a ? a.name || a.id : null;
 }

@@ -4,7 +4,7 @@
 // button works: #/?type=Battles&country=ML (overview with filters), #/event/ID, #/doc/ID,
 // #/search?q=…  When a view is drawn, body[data-ready] names it (the browser tests wait on it).
 
-import { el, clear, getJSON, query, period, place, fatalities, actorName, typeColour, TYPES } from "./api.js";
+import { el, clear, getJSON, query, published, period, place, fatalities, actorName, typeColour, TYPES } from "./api.js";
 import { EventMap } from "./map.js";
 import { Timeline } from "./timeline.js";
 import { renderEvent, showError, showDocumentIn } from "./event.js";
@@ -220,7 +220,7 @@ async function renderSearch(q) {
   const hits = await getJSON("/api/search", { q, limit: 50 });
   for (const h of hits.items) {
     out.append(el("li", {}, el("a", { href: `#/doc/${h.id}` }, h.title || h.id.slice(0, 12)),
-      ` ${[h.site, h.published].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, snippet(h.snippet || ""))));
+      ` ${[h.site, published(h.published)].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, snippet(h.snippet || ""))));
   }
   if (!hits.items.length) out.append(el("li", {}, "Nothing found."));
 }

@@ -1,7 +1,7 @@
 // The document view: a document's clean text (never its HTML) with what sitrep found in it
 // highlighted by kind, and one span (a field's evidence) marked as the focus and scrolled to.
 
-import { el, clear, safeHref } from "./api.js";
+import { el, clear, safeHref, published } from "./api.js";
 
 export const KINDS = [
   ["actor", "Actors"], ["place", "Places"], ["time", "Times"], ["figure", "Figures"],
@@ -69,7 +69,7 @@ export function renderDocument(container, doc, { focus = null, heading = "h2" } 
       el("span", { class: `key ${kind}`, "aria-hidden": "true" }), label))));
   const url = doc.url && safeHref(doc.url) && /^https?:/i.test(doc.url) ? el("a", { href: doc.url, rel: "noopener noreferrer nofollow", target: "_blank" }, doc.url) : doc.url;
   const meta = el("p", { class: "docmeta" },
-    [doc.site, doc.published ? `published ${doc.published}` : "publication date unknown", doc.byline ? `by ${doc.byline}` : null]
+    [doc.site, published(doc.published) ? `published ${published(doc.published)}` : "publication date unknown", doc.byline ? `by ${doc.byline}` : null]
       .filter(Boolean).join(" · "),
     url ? " · " : null, url || null,
     " · ", el("a", { href: `#/doc/${doc.id}` }, "open document"));
