@@ -88,7 +88,7 @@ def test_runs_are_listed(loaded):
 def test_public_api_is_exactly_all():
     public = {name for name in dir(sitrep) if not name.startswith("_")}
     modules = {"cli", "errors", "ingest", "lexicon", "nlp", "records", "resources", "settings",
-               "store", "evaluate", "link", "api", "geo", "web"}
+               "store", "evaluate", "link", "api", "geo", "web", "scale"}
     assert set(sitrep.__all__) - {"__version__"} == public - modules
     for name in sitrep.__all__:
         assert getattr(sitrep, name) is not None

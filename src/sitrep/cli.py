@@ -14,12 +14,15 @@ from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.progress import Progress as RichProgress
 from rich.table import Table
+from rich.text import Text
 
 from .errors import SitrepError
 from .evaluate import TASKS, scorer
@@ -69,15 +72,34 @@ def _print_json(value: Any) -> None:
 
 
 # -- ingest / analyze --------------------------------------------------------------------------
+class _DocsPerSecond(ProgressColumn):
+    """Documents per second: since the task started, then (once that is long enough to
+    smooth out batches of results arriving together) over rich's last 30 s."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0
+        if task.fields.get("unit") == "docs" and task.speed and elapsed > _RATE_WINDOW_S:
+            rate: float | None = task.speed
+        else:
+            rate = task.fields.get("docs", 0) / elapsed if elapsed else None
+        return Text(f"{rate:.1f} docs/s" if rate else "- docs/s", style="progress.data.speed")
+
+
+_RATE_WINDOW_S = 30  # rich's default speed_estimate_period
+
+
 class _RichProgress(Progress):
-    """Progress of ingest (files) and of the analysis stage (documents), on stderr."""
+    """Progress of ingest (files) and of the analysis stage (documents), on stderr: counts,
+    docs/s, elapsed time and ETA."""
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.bar = RichProgress(
-            TextColumn("[bold]{task.description:8}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description:8}"), BarColumn(bar_width=20),
+            MofNCompleteColumn(),
             TextColumn("{task.fields[unit]} · {task.fields[docs]} docs · {task.fields[rej]} "
-                       "rejected"), TimeElapsedColumn(), TimeRemainingColumn(),
+                       "rejected"), _DocsPerSecond(), TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(),
             console=err, disable=quiet, transient=False)
         self.task = self.bar.add_task("ingest", total=0, docs=0, rej=0, unit="files")
         self.docs = self.rej = 0
@@ -107,10 +129,16 @@ class _RichProgress(Progress):
                                highlight=False, soft_wrap=True)
 
 
-def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> None:
+def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str,
+                workers: int | None) -> None:
+    from .scale.workers import check_workers
+
+    if workers is not None:
+        State.settings = State.settings.replace(workers=workers)
     progress = _RichProgress(quiet or as_json)
     stage = links = merged = None
     try:
+        check_workers(State.settings.workers)
         with _store() as store, progress.bar:
             summary = ingest_paths(paths, store, State.settings, command=command,
                                    progress=progress)
@@ -140,7 +168,9 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str) -> N
         _print_summary(summary)
         if stage:
             out.print(f"analysis: {stage.analysed} document(s) analysed, {stage.skipped} "
-                      f"skipped (language), {stage.failed} failed", highlight=False)
+                      f"skipped (language), {stage.failed} failed"
+                      + (f" ({stage.workers} worker processes)" if stage.workers > 1 else ""),
+                      highlight=False)
         if links:
             out.print(f"links: {links.near_duplicates} new near-duplicate pair(s), "
                       f"{links.derived} new derived-from link(s), {links.origins} origin(s) "
@@ -161,18 +191,25 @@ def _print_summary(s: RunSummary) -> None:
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or globs.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", "-w", show_default=False,
+    help="Worker processes for cleaning and analysis; results are stored in input order, the "
+         "same as with 1 (this process only). Env SITREP_WORKERS; default: all cores (fewer "
+         "for a small batch).")]
 
 
 @app.command("ingest")
-def ingest_cmd(paths: PathsArg, quiet: QuietOption = False, as_json: JsonOption = False) -> None:
+def ingest_cmd(paths: PathsArg, quiet: QuietOption = False, as_json: JsonOption = False,
+               workers: WorkersOption = None) -> None:
     """Read documents (HTML, text, WARC, RSS/Atom, JSONL; .gz too), clean them and store them."""
-    _run_ingest(paths, quiet, as_json, "ingest")
+    _run_ingest(paths, quiet, as_json, "ingest", workers)
 
 
 @app.command("analyze")
-def analyze_cmd(paths: PathsArg, quiet: QuietOption = False, as_json: JsonOption = False) -> None:
+def analyze_cmd(paths: PathsArg, quiet: QuietOption = False, as_json: JsonOption = False,
+                workers: WorkersOption = None) -> None:
     """Ingest, then run every analysis stage this version has, on the new documents."""
-    _run_ingest(paths, quiet, as_json, "analyze")
+    _run_ingest(paths, quiet, as_json, "analyze", workers)
 
 
 # -- listing ----------------------------------------------------------------------------------

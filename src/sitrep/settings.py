@@ -49,6 +49,11 @@ class Settings:
     # Documents written per SQLite transaction during ingest (each commit is atomic, so a
     # kill -9 loses at most this many documents' work, never half a document).
     commit_every: int = 50
+    # Worker processes for the per-document stages (clean + metadata, spaCy + annotators);
+    # one writer stores their results in input order. 1 runs everything in this process;
+    # None means all cores, but fewer on a small batch: each worker pays a model load
+    # (seconds), which a few dozen documents do not repay.
+    workers: int | None = None
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -61,6 +66,17 @@ _ENV_LIMITS = {
     "SITREP_MAX_RECORDS_PER_FILE": "max_records_per_file",
     "SITREP_MAX_TEXT_CHARS": "max_text_chars",
 }
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, as os.process_cpu_count() in
+    Python 3.13 counts them), else all cores."""
+    counter = getattr(os, "process_cpu_count", None)
+    if counter is not None:
+        return counter() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def load_settings(db_path: str | Path | None = None, **overrides: object) -> Settings:
@@ -78,6 +94,8 @@ def load_settings(db_path: str | Path | None = None, **overrides: object) -> Set
         settings = settings.replace(spacy_model=env["SITREP_SPACY_MODEL"])
     if env.get("SITREP_COMMIT_EVERY"):
         settings = settings.replace(commit_every=max(1, int(env["SITREP_COMMIT_EVERY"])))
+    if env.get("SITREP_WORKERS"):
+        settings = settings.replace(workers=int(env["SITREP_WORKERS"]))
     if db_path is not None:
         settings = settings.replace(db_path=Path(db_path))
     if overrides:

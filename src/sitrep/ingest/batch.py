@@ -3,6 +3,11 @@
 Resumable by construction: a document is stored in an atomic transaction under its content
 hash, and one already stored is skipped before any work, so running the same command again
 after a kill -9 stores each document exactly once and redoes only what was lost.
+
+With ``settings.workers`` above 1, cleaning and describing (trafilatura, dates, language) run
+in worker processes (``sitrep.scale.workers``) while this process reads the files and, as
+the one writer, stores each result in reading order: the database ends the same as with
+one process.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import glob
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError
-from ..records import RawDocument, Rejection
-from ..settings import Settings
+from ..records import Document, RawDocument, Rejection
+from ..scale.workers import check_workers, ordered_map
+from ..settings import Limits, Settings, default_workers
 from ..store import Store
 from .process import process
 from .readers import read_path
@@ -28,6 +34,11 @@ GLOB_CHARS = set("*?[")
 
 # Rejections kept in memory for the end-of-run report; all of them are in the store.
 MAX_REPORTED_REJECTIONS = 1000
+# Documents a worker process cleans per task (a few tens of milliseconds each).
+TASK_DOCUMENTS = 16
+# By default worker processes start only once this many documents need cleaning: starting
+# one (spawn, import trafilatura) costs about what cleaning 50 documents does.
+MIN_DOCUMENTS_FOR_WORKERS = 200
 
 
 @dataclass
@@ -88,6 +99,7 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
            command: str = "ingest", progress: Progress | None = None,
            on_document: Callable[[str], None] | None = None) -> RunSummary:
     progress = progress or Progress()
+    check_workers(settings.workers)
     paths = list(paths)
     files = list(expand_paths(paths))
     run_id = store.begin_run(command, paths, {"limits": settings.limits.__dict__})
@@ -96,30 +108,34 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
     pending = 0
     status = "failed"
     store.conn.execute("BEGIN IMMEDIATE")
+    events = _read(files, settings, summary)
+    workers = default_workers() if settings.workers is None else settings.workers
+    # Cleaning happens in _store_one, here, or in worker processes ahead of the writer.
+    steps = ((event, None) for event in events) if workers == 1 else \
+        _cleaned_in_workers(events, store, settings, workers)
     try:
-        for path, shown in files:
-            summary.files += 1
-            if path is None:
-                _reject(store, summary, progress, Rejection(shown, "read", "missing",
+        for event, cleaned in steps:
+            if isinstance(event, _FileDone):
+                progress.file_done(event.shown)
+            elif isinstance(event, _Missing):
+                _reject(store, summary, progress, Rejection(event.shown, "read", "missing",
                                                             "no such file or directory"), run_id)
+            elif isinstance(event, InputError):
+                _reject(store, summary, progress, Rejection(
+                    event.where(), "read", event.kind, event.reason), run_id)
             else:
-                for item in read_path(path, settings.limits, source=shown):
-                    if isinstance(item, InputError):
-                        _reject(store, summary, progress, Rejection(
-                            item.where(), "read", item.kind, item.reason), run_id)
-                        continue
-                    new = _store_one(item, store, settings, summary, progress, run_id)
-                    if new is not None and on_document:
-                        on_document(item.id)
-                    pending += 1
-                    if pending >= settings.commit_every:
-                        store.conn.execute("COMMIT")
-                        store.conn.execute("BEGIN IMMEDIATE")
-                        pending = 0
-            progress.file_done(shown)
+                new = _store_one(event, store, settings, summary, progress, run_id, cleaned)
+                if new is not None and on_document:
+                    on_document(event.id)
+                pending += 1
+                if pending >= settings.commit_every:
+                    store.conn.execute("COMMIT")
+                    store.conn.execute("BEGIN IMMEDIATE")
+                    pending = 0
         store.conn.execute("COMMIT")
         status = "done"
     finally:
+        steps.close()  # stops the workers when the run ends early
         if store.conn.in_transaction:
             store.conn.execute("COMMIT")  # keep what was done before an interrupt
         store.update_run(run_id, status=status, files=summary.files,
@@ -128,32 +144,99 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
     return summary
 
 
+@dataclass(frozen=True)
+class _Missing:
+    shown: str
+
+
+@dataclass(frozen=True)
+class _FileDone:
+    shown: str
+
+
+Event = _Missing | InputError | RawDocument | _FileDone
+
+
+def _read(files: list[tuple[Path | None, str]], settings: Settings,
+          summary: RunSummary) -> Iterator[Event]:
+    """What reading the files meets, in order: a missing path, a read error, a document, the
+    end of a file."""
+    for path, shown in files:
+        summary.files += 1
+        if path is None:
+            yield _Missing(shown)
+        else:
+            yield from read_path(path, settings.limits, source=shown)
+        yield _FileDone(shown)
+
+
 def _store_one(raw: RawDocument, store: Store, settings: Settings, summary: RunSummary,
-               progress: Progress, run_id: int) -> bool | None:
-    """Process and store one document; True if new, False if already stored, None if rejected."""
+               progress: Progress, run_id: int,
+               cleaned: Document | tuple[str, str] | None = None) -> bool | None:
+    """Process and store one document; True if new, False if already stored, None if rejected.
+    ``cleaned`` is what a worker made of it (a Document, or why it was rejected), when one
+    did."""
     if store.has_document(raw.id):
         store.add_source(raw.id, raw.source, run_id)
         summary.documents_seen += 1
         progress.document(False)
         return False
-    try:
-        doc = process(raw, settings.limits)
-    except (ExtractionError, InputError) as exc:
-        kind = exc.kind if isinstance(exc, InputError) else "extraction"
-        _reject(store, summary, progress, Rejection(raw.source, "clean", kind,
-                                                    getattr(exc, "reason", str(exc)), raw.id),
+    doc = cleaned if cleaned is not None else _clean(raw, settings.limits)
+    if isinstance(doc, tuple):
+        kind, reason = doc
+        _reject(store, summary, progress, Rejection(raw.source, "clean", kind, reason, raw.id),
                 run_id)
-        return None
-    except Exception as exc:  # a bug on one document must not stop the batch
-        log.exception("unexpected error on %s", raw.source)
-        _reject(store, summary, progress, Rejection(
-            raw.source, "clean", "error", f"internal error: {type(exc).__name__}: {exc}",
-            raw.id), run_id)
         return None
     store.add_document(doc, raw, run_id)
     summary.documents_new += 1
     progress.document(True)
     return True
+
+
+def _clean(raw: RawDocument, limits: Limits) -> Document | tuple[str, str]:
+    """The document, or (kind, reason) of its rejection."""
+    try:
+        return process(raw, limits)
+    except (ExtractionError, InputError) as exc:
+        kind = exc.kind if isinstance(exc, InputError) else "extraction"
+        return kind, getattr(exc, "reason", str(exc))
+    except Exception as exc:  # a bug on one document must not stop the batch
+        log.exception("unexpected error on %s", raw.source)
+        return "error", f"internal error: {type(exc).__name__}: {exc}"
+
+
+# -- cleaning in worker processes -------------------------------------------------------------
+def _cleaned_in_workers(events: Iterable[Event], store: Store, settings: Settings, workers: int
+                        ) -> Generator[tuple[Event, Document | tuple[str, str] | None], None, None]:
+    """Each event with what a worker made of it (None: it needed no cleaning), in order."""
+    def work(event: Event) -> RawDocument | None:
+        # A document already stored needs no cleaning (one stored by an earlier document of
+        # this run is caught by _store_one when its turn comes, as in the single-process loop).
+        if isinstance(event, RawDocument) and not store.has_document(event.id):
+            return event
+        return None
+
+    stream = ordered_map(
+        events, _clean_task, workers=workers, batch_size=TASK_DOCUMENTS, work=work,
+        initializer=_start_worker, initargs=(settings.limits,),
+        start_after=MIN_DOCUMENTS_FOR_WORKERS if settings.workers is None else TASK_DOCUMENTS)
+    try:
+        yield from stream
+    finally:
+        stream.close()
+
+
+_worker_limits: Limits | None = None
+
+
+def _start_worker(limits: Limits) -> None:
+    global _worker_limits
+    _worker_limits = limits
+
+
+def _clean_task(raws: list[RawDocument]) -> list[Document | tuple[str, str]]:
+    assert _worker_limits is not None, "the worker was not started with _start_worker"
+    return [_clean(raw, _worker_limits) for raw in raws]
 
 
 def _reject(store: Store, summary: RunSummary, progress: Progress, rejection: Rejection,

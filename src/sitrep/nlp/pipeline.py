@@ -60,6 +60,13 @@ def _annotators(names: Iterable[str]) -> list[registry.Annotator]:
     return registry.ordered(names)
 
 
+def preload(model: str, annotators: Iterable[str] = DEFAULT_ANNOTATORS) -> None:
+    """Load the model and import the annotators now, as the first ``analyze`` call would (a
+    worker process does it once, before its first batch)."""
+    _annotators(annotators)
+    load_model(model)
+
+
 def language_problem(doc: Document) -> str | None:
     if doc.language in LANGUAGES:
         return None
