@@ -273,7 +273,7 @@ def test_parquet_input_reads_as_the_jsonl_it_was_made_from(tmp_path):
 
     from sitrep.ingest.readers import read_jsonl
     from sitrep.records import RawDocument
-    from sitrep.scale.worker import raw_document, read_file
+    from sitrep.scale.spark_tasks import raw_document, read_file
     from sitrep.settings import Limits
 
     lines = [json.loads(x) for x in (SAMPLES / "wire.jsonl").read_text().splitlines() if x]

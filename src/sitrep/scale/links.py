@@ -56,7 +56,7 @@ from ..store.links import UNDATED, LinkedDocument
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-# The fingerprint rows the workers emit (``worker.link_row``).
+# The fingerprint rows the Spark tasks emit (``spark_tasks.link_row``).
 LINK_DDL = (
     "document_id STRING, order BIGINT, shingles BIGINT, hashes STRING, signature STRING, "
     "bands ARRAY<BIGINT>, day STRING, published STRING, ingested_at STRING, site STRING, "
@@ -156,7 +156,7 @@ def root_origin(document_id: str, site: str | None, url: str | None,
 # -- the Spark jobs --------------------------------------------------------------------------------
 def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
     """``link_documents``, ``link_bands``, ``link_outlets``, ``document_links`` and
-    ``document_origins`` from the workers' fingerprint rows (``LINK_DDL`` columns)."""
+    ``document_origins`` from the fingerprint rows of the Spark tasks (``LINK_DDL`` columns)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 

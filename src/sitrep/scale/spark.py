@@ -4,7 +4,7 @@ a PySpark job, then its cross-document stages, writing Parquet tables (``scale.t
 1. **Read.** The driver lists the input files (files, folders walked in sorted order, globs:
    ``ingest.batch.expand_paths``); each file is read on an executor by sitrep's own readers
    (HTML, text, WARC/WARC.gz response records, RSS/Atom, JSONL; gzip or not) or, for a
-   Parquet file of documents, row by row (``worker.read_parquet``). Paths must be readable
+   Parquet file of documents, row by row (``spark_tasks.read_parquet``). Paths must be readable
    under the same name on every executor (a shared or mounted file system).
 2. **One document per id.** The same bytes seen twice are one document (its id is the hash
    of its bytes), kept where a single run would first have seen it; every place it was seen
@@ -109,7 +109,7 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
 
     from ..nlp.pipeline import DEFAULT_ANNOTATORS, pipeline_version
     from ..store.sqlite import now
-    from . import worker
+    from . import spark_tasks as tasks
     from .events import event_tables
     from .links import LINK_DDL, link_tables
 
@@ -132,12 +132,12 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     # 1. Read: one task per file.
     files = list(expand_paths(inputs))
     summary.files = len(files)
-    missing = [{"order": n * worker.FILE_STRIDE, "source": shown, "stage": "read",
+    missing = [{"order": n * tasks.FILE_STRIDE, "source": shown, "stage": "read",
                 "kind": "missing", "reason": "no such file or directory", "document_id": None}
                for n, (path, shown) in enumerate(files) if path is None]
     present = [(n, str(path), shown) for n, (path, shown) in enumerate(files) if path]
     read = sc.parallelize(present, max(1, len(present))).flatMap(
-        lambda f: worker.read_file(f[0], f[1], f[2], limits))
+        lambda f: tasks.read_file(f[0], f[1], f[2], limits))
     read_df = spark.createDataFrame(read, "table STRING, order BIGINT, seq BIGINT, "
                                           "payload STRING")
     raw = read_df.where(F.col("table") == "raw").select(
@@ -149,7 +149,7 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     # 3. Analyse.
     todo = winners.select("order", "payload").repartition(partitions, "order") \
         .sortWithinPartitions("order")
-    analysed = todo.rdd.mapPartitions(lambda rows: worker.analyse(
+    analysed = todo.rdd.mapPartitions(lambda rows: tasks.analyse(
         ((r["order"], r["payload"]) for r in rows), model=model, version=version,
         limits=limits, ingested_at=ingested_at))
     staging = f"{out}/{STAGING}"

@@ -128,7 +128,7 @@ EXTRA_COLUMNS = {"seq", "ingest_order", "mentioned"}
 # Tables whose rows belong to one document and are written in the document's order.
 PER_DOCUMENT = ("actor_mentions", "place_refs", "time_refs", "figures", "event_reports",
                 "claims", "claim_verifications", "claim_events")
-# Binary columns: carried base64-encoded in the JSON rows the workers emit.
+# Binary columns: carried base64-encoded in the JSON rows the Spark tasks emit.
 BINARY_COLUMNS = {(t, c) for t, cols in TABLES.items() for c, kind in cols if kind == "BINARY"}
 # What the job writes beside the tables: the pipeline version, link parameters, counts.
 JOB_FILE = "_sitrep_job.json"
