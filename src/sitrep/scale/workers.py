@@ -197,15 +197,19 @@ class _Pool:
             return
         # Stopped early (Ctrl-C, an error, a dead worker): drop the queued batches and end
         # the running ones now rather than after their batch. ProcessPoolExecutor has no
-        # public way to do this before Python 3.14 (terminate_workers).
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        # public way to do this before Python 3.14 (terminate_workers); its process table
+        # is read before shutdown() forgets it.
         terminate = getattr(self.executor, "terminate_workers", None)
         if terminate is not None:
             terminate()
             return
-        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
             if process.is_alive():
                 process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 # -- in the worker process --------------------------------------------------------------------
