@@ -140,9 +140,14 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
         lambda f: tasks.read_file(f[0], f[1], f[2], limits))
     read_df = spark.createDataFrame(read, "table STRING, order BIGINT, seq BIGINT, "
                                           "payload STRING")
-    raw = read_df.where(F.col("table") == "raw").select(
-        "order", F.get_json_object("payload", "$.id").alias("id"),
-        F.get_json_object("payload", "$.source").alias("source"), "payload")
+    # Staged once, so that the input files are read once (the documents are used again for
+    # their sources and rejections after the analysis).
+    staging = f"{out}/{STAGING}"
+    (read_df.withColumn("id", F.get_json_object("payload", "$.id"))
+     .withColumn("source", F.get_json_object("payload", "$.source"))
+     .write.mode("overwrite").partitionBy("table").parquet(f"{staging}/read"))
+    read_back = spark.read.parquet(f"{staging}/read")
+    raw = read_back.where(F.col("table") == "raw").select("order", "id", "source", "payload")
     # 2. One document per id: where it was first seen.
     first = Window.partitionBy("id").orderBy("order")
     winners = raw.withColumn("n", F.row_number().over(first)).where(F.col("n") == 1)
@@ -152,12 +157,13 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     analysed = todo.rdd.mapPartitions(lambda rows: tasks.analyse(
         ((r["order"], r["payload"]) for r in rows), model=model, version=version,
         limits=limits, ingested_at=ingested_at))
-    staging = f"{out}/{STAGING}"
     (spark.createDataFrame(analysed, "table STRING, order BIGINT, seq BIGINT, payload STRING")
-     .unionByName(read_df.where(F.col("table") == "rejected"))
-     .write.mode("overwrite").partitionBy("table").parquet(staging))
+     .unionByName(read_back.where(F.col("table") == "rejected").select(
+         "table", "order", "seq", "payload"))
+     .write.mode("overwrite").partitionBy("table").parquet(f"{staging}/rows"))
     timed("read+analyse")
-    staged = spark.read.parquet(staging)
+    raw = raw.select("order", "id", "source")
+    staged = spark.read.parquet(f"{staging}/rows")
 
     tables: dict[str, DataFrame] = {}
     documents = _table(staged, "documents")
