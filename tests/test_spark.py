@@ -260,9 +260,13 @@ def test_commands_load_and_report(job, tmp_path):
         assert conn.execute("SELECT command, status FROM runs").fetchall() == [("load", "done")]
 
 
-def test_spark_submit_entry_point_has_help():
-    done = subprocess.run([sys.executable, "-m", "sitrep.scale.spark", "--help"],
-                          capture_output=True, text=True, timeout=60)
+def test_spark_submit_entry_point_runs_as_a_script():
+    """spark-submit runs a file, not a module: submit.py must work as a plain script."""
+    import sitrep.scale
+
+    script = Path(sitrep.scale.__file__).parent / "submit.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True,
+                          text=True, timeout=60, cwd="/")
     assert done.returncode == 0 and "--partitions" in done.stdout
 
 

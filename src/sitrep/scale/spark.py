@@ -19,7 +19,7 @@ a PySpark job, then its cross-document stages, writing Parquet tables (``scale.t
 5. **Events** (``scale.events``): blocks of chained dates per country, each clustered.
 
 Run it with ``sitrep spark analyze`` (a local Spark, ``--master``), or on a cluster with
-``spark-submit`` of this file (``python -m sitrep.scale.spark --help``).
+``spark-submit …/sitrep/scale/submit.py`` (options: ``python -m sitrep.scale.spark --help``).
 """
 
 from __future__ import annotations
@@ -288,7 +288,7 @@ def job_info(output: str | Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``spark-submit …/sitrep/scale/spark.py INPUT… OUTPUT`` (the master from
+    """``spark-submit …/sitrep/scale/submit.py INPUT… OUTPUT`` (the master from
     spark-submit) or ``python -m sitrep.scale.spark --master local[4] INPUT… OUTPUT``."""
     parser = argparse.ArgumentParser(prog="sitrep.scale.spark", description=__doc__.split(
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
