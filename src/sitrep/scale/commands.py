@@ -20,7 +20,7 @@ err = Console(stderr=True)
 
 spark_app = typer.Typer(
     name="spark", no_args_is_help=True, add_completion=False,
-    help="Run sitrep on a Spark cluster (or a local Spark): `pip install 'sitrep[spark]'`, "
+    help="Run sitrep on a Spark cluster (or a local Spark): `pip install 'sitrep\\[spark]'`, "
          "Java 17+.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a summary.")]
@@ -40,7 +40,7 @@ def spark_analyze_cmd(
         help="Spark master: local[N] (N cores of this machine), spark://host:7077, yarn…"
     )] = "local[2]",
     partitions: Annotated[int | None, typer.Option(
-        help="Partitions of the analysis [default: 2 × the cores Spark has]", min=1,
+        help="Partitions of the analysis \\[default: 2 × the cores Spark has]", min=1,
         show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -57,7 +57,7 @@ def spark_analyze_cmd(
         from .spark import run, session
     except ImportError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}: install the extra, "
-                  "`pip install 'sitrep[spark]'`")
+                  + escape("`pip install 'sitrep[spark]'`"))
         raise typer.Exit(2) from exc
     spark = session(master, partitions=partitions)
     try:
