@@ -103,7 +103,7 @@ vendor:
 # Re-pin: resolve the newest versions pyproject.toml allows and write constraints.txt.
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
-	.lockvenv/bin/pip install -q --upgrade "pip>=24" && .lockvenv/bin/pip install -q ".[test]"
+	.lockvenv/bin/pip install -q --upgrade "pip>=24" && .lockvenv/bin/pip install -q ".[test,spark]"
 	.lockvenv/bin/pip freeze --exclude sitrep | sort > constraints.txt
 	rm -rf .lockvenv
 

@@ -28,6 +28,7 @@ from .errors import SitrepError
 from .evaluate import TASKS, scorer
 from .ingest.batch import Progress, RunSummary, ingest_paths
 from .records import Rejection
+from .scale.commands import register as register_scale
 from .settings import Settings, load_settings
 from .store import Store, consolidated, open_store
 from .store.claims import claim_rows
@@ -799,6 +800,9 @@ def _below_floor(report: dict[str, Any], spec: str) -> str | None:
     if not isinstance(node, int | float) or node < float(value):
         return f"{key} = {node} < {value}"
     return None
+
+
+register_scale(app)  # sitrep spark analyze, sitrep load
 
 
 def main() -> None:

@@ -170,6 +170,10 @@ def outlet_neighbours(store: Store, key: str, role: str, day: str | None, window
         rows += scan("SELECT key, doc FROM link_outlets WHERE role = ? AND key > ? "
                      "AND key <= ? ORDER BY key, doc LIMIT ?", here, high)
 
+        # A document dated only to a month ("…|2024-05") sorts inside a day window; it is
+        # not a day's neighbour (and has no distance to one).
+        rows = [r for r in rows if len(r[0].rsplit("|", 1)[1]) == len("2024-05-01")]
+
         def gap(row: tuple[str, int]) -> tuple[int, int]:
             other = row[0].rsplit("|", 1)[1]
             return (abs((date.fromisoformat(other) - start).days), row[1])
