@@ -196,6 +196,8 @@ class TreeMemory:
     pss_mb: float = 0.0
     largest_mb: float = 0.0
     processes: int = 0
+    load_before: float = 0.0  # the machine's 1-minute load average around the run
+    load_after: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -260,13 +262,19 @@ def _pss_kb(pid: int) -> int:
 
 def run_measured(args: list[str], env: dict[str, str] | None = None
                  ) -> tuple[float, TreeMemory, str]:
+    """Run ``args``; its wall time, the peak memory of its process tree, its stdout. The
+    machine's load average is printed before and after (other work skews the times)."""
+    memory_load = os.getloadavg()[0]
+    print(f"  load average before: {memory_load:.2f}", file=sys.stderr)
     t = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
-    memory = TreeMemory(proc.pid)
+    memory = TreeMemory(proc.pid, load_before=memory_load)
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t
     memory.stop()
+    memory.load_after = os.getloadavg()[0]
+    print(f"  {seconds:.1f} s; load average after: {memory.load_after:.2f}", file=sys.stderr)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr[-3000:]}")
     return seconds, memory, stdout
@@ -293,6 +301,7 @@ def run_sitrep(corpus: Path, db: Path, workers: int) -> dict[str, object]:
             "analysis_docs_per_s": round(report["analysis"]["analysed"] / analysis_s, 2),
             "peak_rss_sum_mb": round(memory.rss_mb), "peak_pss_sum_mb": round(memory.pss_mb),
             "largest_process_mb": round(memory.largest_mb), "processes": memory.processes,
+            "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)],
             "events": report["events"]["events"]}
 
 
@@ -330,7 +339,8 @@ def run_spacy(db: Path, workers: int, model: str, scratch: Path) -> dict[str, ob
             "ms_per_doc": round(1000 * pipe_s / n, 1), "load_s": round(report["load_s"], 1),
             "process_s": round(seconds, 1),
             "peak_rss_sum_mb": round(memory.rss_mb), "peak_pss_sum_mb": round(memory.pss_mb),
-            "largest_process_mb": round(memory.largest_mb), "processes": memory.processes}
+            "largest_process_mb": round(memory.largest_mb), "processes": memory.processes,
+            "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)]}
 
 
 def profile(corpus: Path, scratch: Path, top: int = 15) -> dict[str, list[dict[str, object]]]:
@@ -349,7 +359,10 @@ def profile(corpus: Path, scratch: Path, top: int = 15) -> dict[str, list[dict[s
                       ("own", pstats.SortKey.TIME)):
         stats = pstats.Stats(profiler, stream=io.StringIO()).sort_stats(sort)
         rows = []
-        for func in stats.fcn_list[:top]:  # type: ignore[attr-defined]
+        # The command-line wrappers (typer, click, sitrep.cli) hold the whole run: left out.
+        shown = [f for f in stats.fcn_list  # type: ignore[attr-defined]
+                 if not any(w in f[0] for w in ("/typer/", "/click/", "sitrep/cli.py"))]
+        for func in shown[:top]:
             calls, _, own, cumulative, _ = stats.stats[func]  # type: ignore[attr-defined]
             rows.append({"function": f"{_short_path(func[0])}:{func[1]}({func[2]})",
                          "calls": calls, "own_s": round(own, 2),
@@ -428,11 +441,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print(report: dict[str, object]) -> None:
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 220)
     table = Table(title=f"sitrep analyze end to end vs bare spaCy ({report['cores']} cores)")
     for name in ("system", "docs", "workers", "seconds", "docs/s", "ms/doc", "ingest s",
                  "analysis s", "links+events s", "ratio (goal ≥ 0.5)", "analysis ratio",
-                 "peak RSS sum MB", "peak PSS sum MB"):
+                 "peak RSS sum MB", "peak PSS sum MB", "load avg"):
         table.add_column(name, justify="left" if name == "system" else "right")
     for r in report["runs"]:  # type: ignore[attr-defined]
         table.add_row(str(r["system"]), f"{r['documents']:,}", str(r["workers"]),
@@ -440,7 +453,8 @@ def _print(report: dict[str, object]) -> None:
                       str(r.get("ingest_s", "")), str(r.get("analysis_s", "")),
                       str(r.get("links_events_s", "")), str(r.get("ratio_to_spacy", "")),
                       str(r.get("analysis_ratio_to_spacy", "")),
-                      str(r["peak_rss_sum_mb"]), str(r["peak_pss_sum_mb"]))
+                      str(r["peak_rss_sum_mb"]), str(r["peak_pss_sum_mb"]),
+                      "→".join(map(str, r["load_avg"])))  # type: ignore[arg-type]
     console.print(table)
     if "fastest_10k_seconds" in report:
         s = float(report["fastest_10k_seconds"])  # type: ignore[arg-type]
