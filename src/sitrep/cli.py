@@ -134,8 +134,7 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str,
                 workers: int | None) -> None:
     from .scale.workers import check_workers
 
-    if workers is not None:
-        State.settings = State.settings.replace(workers=workers)
+    State.settings = State.settings.replace(workers=workers)  # None: all cores
     progress = _RichProgress(quiet or as_json)
     stage = links = merged = None
     try:
@@ -193,7 +192,7 @@ def _print_summary(s: RunSummary) -> None:
 PathsArg = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or globs.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 WorkersOption = Annotated[int | None, typer.Option(
-    "--workers", "-w", show_default=False,
+    "--workers", "-w", envvar="SITREP_WORKERS", show_default=False, show_envvar=False,
     help="Worker processes for cleaning and analysis; results are stored in input order, the "
          "same as with 1 (this process only). Env SITREP_WORKERS; default: all cores (fewer "
          "for a small batch).")]

@@ -50,10 +50,12 @@ class Settings:
     # kill -9 loses at most this many documents' work, never half a document).
     commit_every: int = 50
     # Worker processes for the per-document stages (clean + metadata, spaCy + annotators);
-    # one writer stores their results in input order. 1 runs everything in this process;
-    # None means all cores, but fewer on a small batch: each worker pays a model load
-    # (seconds), which a few dozen documents do not repay.
-    workers: int | None = None
+    # one writer stores their results in input order. 1 runs everything in this process (the
+    # library's default: worker processes are spawned, which re-imports the caller's main
+    # module, so a script must guard its entry point to use them). None means all cores (the
+    # default of `sitrep ingest/analyze`), but fewer on a small batch: each worker pays a
+    # model load (seconds), which a few dozen documents do not repay.
+    workers: int | None = 1
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -94,7 +96,8 @@ def load_settings(db_path: str | Path | None = None, **overrides: object) -> Set
         settings = settings.replace(spacy_model=env["SITREP_SPACY_MODEL"])
     if env.get("SITREP_COMMIT_EVERY"):
         settings = settings.replace(commit_every=max(1, int(env["SITREP_COMMIT_EVERY"])))
-    if env.get("SITREP_WORKERS"):
+    if env.get("SITREP_WORKERS", "").strip().lstrip("-").isdigit():
+        # (Anything else is left to the CLI, which refuses it with a usage error.)
         settings = settings.replace(workers=int(env["SITREP_WORKERS"]))
     if db_path is not None:
         settings = settings.replace(db_path=Path(db_path))
