@@ -12,7 +12,8 @@ plain text, in JSONL files of 1000 documents under ``--dir`` (kept for the next 
 
 For each size and worker count, ``sitrep analyze CORPUS --workers W`` runs in a fresh
 database as a subprocess; measured: wall time end to end (ingest, analysis, links, events),
-the analysis stage's own time (from ``--json``), and the peak memory of the process tree
+the analysis stage's own time (from ``--json``), the CPU time of the process tree (user +
+system, unlike wall time not skewed by other work on the machine), and its peak memory
 (the sum of every process's RSS, and of PSS, which counts shared pages once), sampled from
 /proc. Bare spaCy is ``nlp.pipe(texts, n_process=W)`` of the same model over the clean texts
 sitrep stored (model load not timed); the ratio is spaCy's time over sitrep's (goal ≥ 0.5).
@@ -32,6 +33,7 @@ import os
 import pstats
 import random
 import re
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -198,6 +200,7 @@ class TreeMemory:
     processes: int = 0
     load_before: float = 0.0  # the machine's 1-minute load average around the run
     load_after: float = 0.0
+    cpu_s: float = 0.0  # user + system time of the whole tree (workers included)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -218,6 +221,13 @@ class TreeMemory:
             self.largest_mb = max(self.largest_mb, max(rss, default=0) / 1024)
             self.processes = max(self.processes, len(pids))
             self._stop.wait(SAMPLE_EVERY_S)
+
+
+def _children_cpu_s() -> float:
+    """CPU time of this process's waited-for descendants: the run's processes, workers
+    included (each process waits for its own), not what else runs on the machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _descendants(root: int) -> list[int]:
@@ -266,6 +276,7 @@ def run_measured(args: list[str], env: dict[str, str] | None = None
     machine's load average is printed before and after (other work skews the times)."""
     memory_load = os.getloadavg()[0]
     print(f"  load average before: {memory_load:.2f}", file=sys.stderr)
+    cpu = _children_cpu_s()
     t = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
@@ -274,6 +285,7 @@ def run_measured(args: list[str], env: dict[str, str] | None = None
     seconds = time.perf_counter() - t
     memory.stop()
     memory.load_after = os.getloadavg()[0]
+    memory.cpu_s = _children_cpu_s() - cpu
     print(f"  {seconds:.1f} s; load average after: {memory.load_after:.2f}", file=sys.stderr)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr[-3000:]}")
@@ -302,6 +314,7 @@ def run_sitrep(corpus: Path, db: Path, workers: int) -> dict[str, object]:
             "peak_rss_sum_mb": round(memory.rss_mb), "peak_pss_sum_mb": round(memory.pss_mb),
             "largest_process_mb": round(memory.largest_mb), "processes": memory.processes,
             "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)],
+            "cpu_s": round(memory.cpu_s, 1), "cpu_ms_per_doc": round(1000 * memory.cpu_s / n, 1),
             "events": report["events"]["events"]}
 
 
@@ -340,7 +353,8 @@ def run_spacy(db: Path, workers: int, model: str, scratch: Path) -> dict[str, ob
             "process_s": round(seconds, 1),
             "peak_rss_sum_mb": round(memory.rss_mb), "peak_pss_sum_mb": round(memory.pss_mb),
             "largest_process_mb": round(memory.largest_mb), "processes": memory.processes,
-            "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)]}
+            "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)],
+            "cpu_s": round(memory.cpu_s, 1)}
 
 
 def profile(corpus: Path, scratch: Path, top: int = 15) -> dict[str, list[dict[str, object]]]:
@@ -423,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
                     float(spacy_run["seconds"]) / float(runs[-2]["seconds"]), 3)  # type: ignore[arg-type]
                 runs[-2]["analysis_ratio_to_spacy"] = round(
                     float(spacy_run["seconds"]) / float(runs[-2]["analysis_s"]), 3)  # type: ignore[arg-type]
+                # The same by CPU time (spaCy's process, model load included): what the ratio
+                # would be on a machine with nothing else running.
+                runs[-2]["cpu_ratio_to_spacy"] = round(
+                    float(spacy_run["cpu_s"]) / float(runs[-2]["cpu_s"]), 3)  # type: ignore[arg-type]
             db.unlink(missing_ok=True)
             for suffix in ("-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -443,16 +461,19 @@ def main(argv: list[str] | None = None) -> int:
 def _print(report: dict[str, object]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 220)
     table = Table(title=f"sitrep analyze end to end vs bare spaCy ({report['cores']} cores)")
-    for name in ("system", "docs", "workers", "seconds", "docs/s", "ms/doc", "ingest s",
+    for name in ("system", "docs", "workers", "seconds", "docs/s", "ms/doc", "CPU s", "ingest s",
                  "analysis s", "links+events s", "ratio (goal ≥ 0.5)", "analysis ratio",
+                 "CPU ratio",
                  "peak RSS sum MB", "peak PSS sum MB", "load avg"):
         table.add_column(name, justify="left" if name == "system" else "right")
     for r in report["runs"]:  # type: ignore[attr-defined]
         table.add_row(str(r["system"]), f"{r['documents']:,}", str(r["workers"]),
                       f"{r['seconds']:.1f}", f"{r['docs_per_s']:.2f}", f"{r['ms_per_doc']:.1f}",
+                      f"{r['cpu_s']:.0f}",
                       str(r.get("ingest_s", "")), str(r.get("analysis_s", "")),
                       str(r.get("links_events_s", "")), str(r.get("ratio_to_spacy", "")),
                       str(r.get("analysis_ratio_to_spacy", "")),
+                      str(r.get("cpu_ratio_to_spacy", "")),
                       str(r["peak_rss_sum_mb"]), str(r["peak_pss_sum_mb"]),
                       "→".join(map(str, r["load_avg"])))  # type: ignore[arg-type]
     console.print(table)
