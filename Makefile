@@ -78,6 +78,7 @@ bench: $(VENV)/.base
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/bench_dupes.py
 	$(PY) bench/bench_consolidate.py
+	$(PY) bench/bench_api.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench scripts
