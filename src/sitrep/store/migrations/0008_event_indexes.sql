@@ -27,7 +27,7 @@ CREATE INDEX events_country_date ON events(country, coalesce(date_start, ''), id
                                            sub_event_type, latitude, longitude, date_start,
                                            date_end, fatalities, fatalities_low,
                                            fatalities_high);
-DROP INDEX events_country;
+DROP INDEX IF EXISTS events_country;
 
 -- modality= lists by date, and the modality counts of /api/facets from the index alone.
 CREATE INDEX events_modality_date ON events(modality, coalesce(date_start, ''), id);
@@ -54,7 +54,7 @@ CREATE INDEX events_country_map ON events(country, coalesce(fatalities, -1),
 -- table. Replaces events_date, a prefix of it.
 CREATE INDEX events_date_figures ON events(date_start, date_end, fatalities, fatalities_low,
                                            fatalities_high);
-DROP INDEX events_date;
+DROP INDEX IF EXISTS events_date;
 
 -- /api/stats: how many events happened and their fatalities, from the index alone.
 CREATE INDEX events_happened ON events(happened, fatalities);
