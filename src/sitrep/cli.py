@@ -739,6 +739,10 @@ def serve_cmd(
     except SitrepError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"sitrep: serving {db} {'with review' if review else 'read-only'} at "
+              f"http://{shown}:{port}/ (API schema at /docs; Ctrl-C stops)",
+              markup=False, highlight=False, soft_wrap=True)
     uvicorn.run(api, host=host, port=port, log_level="warning")
 
 
