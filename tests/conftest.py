@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -59,3 +64,38 @@ def run_sitrep(*args: str, env: dict[str, str] | None = None,
     return subprocess.run(
         [sys.executable, "-m", "sitrep", *args], capture_output=True, text=True,
         timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path, *args: str, env: dict[str, str] | None = None
+            ) -> Iterator[tuple[httpx.Client, subprocess.Popen[str]]]:
+    """A real `sitrep serve` on a free port of 127.0.0.1; yields (client, server process).
+    SITREP_REVIEW_TOKEN is not inherited (tests that want it pass ``env``)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if k != "SITREP_REVIEW_TOKEN"} | (env or {}))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/api/stats", timeout=2)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    raise RuntimeError(server.stderr.read() if server.stderr else "") from None
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            yield client, server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -3,7 +3,6 @@ a real database of the sample corpus, queried over HTTP."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,38 +10,15 @@ import time
 import httpx
 import pytest
 
-from conftest import SAMPLES, Cli
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import SAMPLES, Cli, free_port, serving
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     db = tmp_path_factory.mktemp("api") / "api.db"
     Cli(db)("analyze", str(SAMPLES))
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{base}/api/stats", timeout=2)
-            break
-        except httpx.TransportError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(server.stderr.read().decode() if server.stderr else "") from None
-            time.sleep(0.2)
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with serving(db) as (client, _):
         yield client
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def test_events_filter_and_page_with_a_cursor(api):
@@ -336,7 +312,7 @@ def test_reads_never_fail_while_analyze_writes(tmp_path):
     first = tmp_path / "first"
     shutil.copytree(SAMPLES, first)
     Cli(db)("analyze", str(first))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)

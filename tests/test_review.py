@@ -4,57 +4,17 @@ is shown beside the machine's value and outlives a rebuild of the consolidated e
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 
-import httpx
 import pytest
 
 from sitrep.store import consolidated, open_store, reviews
 from sitrep.store.migrate import migrations
 
-from conftest import SAMPLES, Cli
+from conftest import SAMPLES, Cli, serving
 
 TOKEN = "review-test-token-4f9c2a7e1b"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(db, *args: str, env: dict[str, str] | None = None):
-    """A real `sitrep serve` on a free port; yields (client, server process)."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={k: v for k, v in os.environ.items() if k != "SITREP_REVIEW_TOKEN"} | (env or {}))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/api/stats", timeout=2)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    server.kill()
-                    raise RuntimeError(server.stderr.read() if server.stderr else "") from None
-                time.sleep(0.2)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield client, server
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

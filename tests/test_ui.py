@@ -11,16 +11,12 @@ import csv
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import FIXTURES, SAMPLES, Cli
+from conftest import FIXTURES, SAMPLES, Cli, serving
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -41,30 +37,6 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path, *options: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sitrep", "--db", str(db), "serve", "--port", str(port),
-         *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{base}/api/stats", timeout=2)
-            return proc, base
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "") from None
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("ui") / "ui.db"
@@ -76,10 +48,8 @@ def database(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database):
-    proc, base = _serve(database)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(database) as (client, _):
+        yield str(client.base_url)
 
 
 @pytest.fixture(scope="module")
@@ -328,34 +298,30 @@ def test_a_reviewer_corrects_a_field_and_sees_it_beside_the_machine_value(browse
     token = "ui-test-token-0123456789"
     reviewed_db = tmp_path / "review.db"
     shutil.copy(database, reviewed_db)
-    proc, base = _serve(reviewed_db, "--review", "--token", token)
-    try:
-        with httpx.Client(base_url=base, timeout=30) as api:
-            event = api.get("/api/events", params={"limit": 1, "sort": "-fatalities"}).json()
-            event_id = event["items"][0]["id"]
-            machine = event["items"][0]["fatalities"]["best"]
-            context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 800})
-            page = context.new_page()
-            page.goto(f"/#/event/{event_id}")
-            _ready(page, "event")
-            page.select_option("#review-field", "fatalities")
-            page.fill("#review-value", str(machine + 1))
-            page.fill("#review-reviewer", "A. Analyst")
-            page.fill("#review-reason", "The UN mission's report counts one more.")
-            page.fill("#review-token", "not-the-token-at-all")
-            page.click(".review button[type=submit]")
-            page.wait_for_selector(".review [role=status]:has-text('Not saved')")
-            assert api.get(f"/api/events/{event_id}").json()["reviewed"] == {}
-            page.fill("#review-token", token)
-            page.click(".review button[type=submit]")
-            page.wait_for_selector('#event-fields button[data-field="fatalities"] .reviewed')
-            shown = page.inner_text('#event-fields button[data-field="fatalities"]')
-            assert f"reviewed: {machine + 1} by A. Analyst" in shown
-            assert str(machine) in shown  # the machine value stays beside it
-            reviewed = api.get(f"/api/events/{event_id}").json()
-            assert reviewed["reviewed"]["fatalities"]["value"] == machine + 1
-            assert reviewed["event"]["fatalities"]["best"] == machine
-            context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(reviewed_db, "--review", "--token", token) as (api, _):
+        base = str(api.base_url)
+        event = api.get("/api/events", params={"limit": 1, "sort": "-fatalities"}).json()
+        event_id = event["items"][0]["id"]
+        machine = event["items"][0]["fatalities"]["best"]
+        context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 800})
+        page = context.new_page()
+        page.goto(f"/#/event/{event_id}")
+        _ready(page, "event")
+        page.select_option("#review-field", "fatalities")
+        page.fill("#review-value", str(machine + 1))
+        page.fill("#review-reviewer", "A. Analyst")
+        page.fill("#review-reason", "The UN mission's report counts one more.")
+        page.fill("#review-token", "not-the-token-at-all")
+        page.click(".review button[type=submit]")
+        page.wait_for_selector(".review [role=status]:has-text('Not saved')")
+        assert api.get(f"/api/events/{event_id}").json()["reviewed"] == {}
+        page.fill("#review-token", token)
+        page.click(".review button[type=submit]")
+        page.wait_for_selector('#event-fields button[data-field="fatalities"] .reviewed')
+        shown = page.inner_text('#event-fields button[data-field="fatalities"]')
+        assert f"reviewed: {machine + 1} by A. Analyst" in shown
+        assert str(machine) in shown  # the machine value stays beside it
+        reviewed = api.get(f"/api/events/{event_id}").json()
+        assert reviewed["reviewed"]["fatalities"]["value"] == machine + 1
+        assert reviewed["event"]["fatalities"]["best"] == machine
+        context.close()
