@@ -805,6 +805,91 @@ def _below_floor(report: dict[str, Any], spec: str) -> str | None:
     return None
 
 
+# -- check / backup -----------------------------------------------------------------------------
+@app.command("check")
+def check_cmd(
+    as_json: JsonOption = False,
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="PRAGMA quick_check instead of integrity_check (skips comparing "
+                        "indexes with their tables; much faster on a large database).")] = False,
+) -> None:
+    """Check the database: SQLite integrity and foreign keys, document ids, every evidence
+    span against its document's text, and references between tables. Exit 1 on any problem."""
+    from .store.check import check_database
+
+    bar = RichProgress(TextColumn("[bold]check {task.description:12}"), BarColumn(),
+                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                       disable=as_json, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    try:
+        with bar:
+            report = check_database(State.settings.db_path, quick=quick, progress=progress)
+    except SitrepError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        table = Table(title=f"sitrep check {report.path}", title_justify="left")
+        for column in ("check", "checked", "problems", "what it checks"):
+            table.add_column(column, justify="right" if column in ("checked", "problems")
+                             else "left")
+        for r in report.results:
+            table.add_row(r.name, f"{r.checked:,} {r.unit}",
+                          "[green]0[/]" if r.ok else f"[red]{r.problems:,}[/]", r.about)
+        out.print(table)
+        for r in report.results:
+            for p in r.examples:
+                out.print(f"[red]✗[/] {p.check}: {escape(p.table)}"
+                          f"{' ' + escape(p.key) if p.key else ''}: {escape(p.detail)}",
+                          highlight=False, soft_wrap=True)
+            if r.problems > len(r.examples):
+                out.print(f"  … and {r.problems - len(r.examples):,} more {r.name} problem(s) "
+                          "(--json lists the same first ones)", highlight=False)
+        for note in report.notes:
+            out.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
+        out.print("[green]ok[/]: no problems found" if report.ok else
+                  f"[red]{report.problems:,} problem(s)[/] found", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup_cmd(
+    target: Annotated[Path, typer.Argument(help="File to write the copy to.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace TARGET if it exists.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the database to TARGET with SQLite's online backup, while `sitrep serve` or
+    `sitrep analyze` use it: a consistent snapshot, written to a temporary file and renamed
+    into place once complete."""
+    from .store.backup import backup_database
+
+    bar = RichProgress(TextColumn("[bold]backup"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("pages"), TimeElapsedColumn(), console=err,
+                       disable=as_json, transient=True)
+    task = bar.add_task("backup", total=None)
+    try:
+        with bar:
+            summary = backup_database(
+                State.settings.db_path, target, overwrite=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except SitrepError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(summary.to_dict())
+    else:
+        out.print(f"backed up {summary.source} → {summary.target} ({summary.pages:,} pages, "
+                  f"{summary.bytes / 1e6:.1f} MB)", highlight=False)
+
+
 register_scale(app)  # sitrep spark analyze, sitrep load
 
 
