@@ -8,7 +8,7 @@ SITREP := $(VENV)/bin/sitrep
 DEV    ?= ../shared/data/dev
 DB     ?= sitrep.db
 
-.PHONY: demo test eval bench lint lock clean vendor screenshots chromium
+.PHONY: demo test eval bench lint lock clean vendor screenshots chromium crash
 
 # The venv, with pip upgraded first (the stock pip 23 skips trafilatura's lxml_html_clean
 # extra) and every dependency pinned by constraints.txt.
@@ -39,6 +39,11 @@ chromium:
 test: $(VENV)/.test chromium
 	$(VENV)/bin/ruff check src tests bench scripts
 	$(PY) -m pytest -q
+
+# Crash trials, long mode: 20 kill -9s of `sitrep analyze` (make test runs 4), each followed by
+# `sitrep check` and a re-run that must build the database an uninterrupted run builds.
+crash: $(VENV)/.test
+	SITREP_CRASH_TRIALS=20 $(PY) -m pytest -q -s tests/test_crash.py
 
 # The README's screenshots (docs/img/), taken by the same browser the tests use.
 screenshots: $(VENV)/.test chromium
