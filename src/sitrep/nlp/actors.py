@@ -30,6 +30,7 @@ from ..ingest.outlets import find_outlet
 from ..records import Actor, ActorMention, Span
 from .actor_table import actor_table, match_country, match_table, noun_category
 from .countries import countries, fold
+from .parsed import ents_of
 from .registry import Context, annotator
 
 STATE_CATEGORIES = ("military", "police", "government")
@@ -191,7 +192,7 @@ class _Finder:
 
     # -- 3. people ---------------------------------------------------------------------------
     def people(self) -> None:
-        for ent in self.doc.ents:
+        for ent in ents_of(self.doc):
             if ent.label_ != "PERSON" or not self.free(ent.start, ent.end):
                 continue
             if any(t.i in self.place_tokens for t in ent):
@@ -373,7 +374,7 @@ class _Finder:
 
     # -- 6. other organisations -------------------------------------------------------------------
     def organisations(self) -> None:
-        for ent in self.doc.ents:
+        for ent in ents_of(self.doc):
             if ent.label_ not in ("ORG", "NORP") or not self.free(ent.start, ent.end):
                 continue
             toks = [t for t in ent if fold(t.text) not in ("the",) and t.text not in ("'s", "’s")]

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from ..records import ActorMention, Claimant, Span
 from .actors import state_actor
 from .countries import country_of
+from .parsed import text_of
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"it", "they", "them", "we", "its", "their"}
@@ -36,7 +37,7 @@ class Resolver:
         self.singular: set[str] = set()  # head lemmas seen as singular nouns
 
     def span(self, start: int, end: int) -> Span:
-        return Span(start, end, self.doc.text[start:end])
+        return Span(start, end, text_of(self.doc)[start:end])
 
     def resolve(self, start: int, end: int, head: Token | None) -> Claimant:
         """The claimant named by characters ``start:end`` (``head``: their head token)."""

@@ -22,6 +22,7 @@ from ..lexicon import table
 from ..records import Place
 from .countries import country_of
 from .gazetteer import COUNTRY_CODES, Gazetteer, Match
+from .parsed import ents_of
 from .toponyms import fold_toponym
 
 # Entity labels whose spans are searched for place names (the model's labels are unreliable
@@ -89,7 +90,7 @@ def place_cues() -> dict[str, frozenset[str]]:
 
 def _regions(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges to search: searched entities and proper-noun runs, overlaps merged."""
-    ranges = [(e.start, e.end) for e in doc.ents if e.label_ in SEARCHED_LABELS]
+    ranges = [(e.start, e.end) for e in ents_of(doc) if e.label_ in SEARCHED_LABELS]
     i = 0
     while i < len(doc):
         if _is_proper(doc[i]):
@@ -121,7 +122,7 @@ def _is_proper(token: Token) -> bool:
 def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     mentions = _gazetteer_mentions(doc, gazetteer)
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if (ent.label_ in PLACE_LABELS and not covered.intersection(range(ent.start, ent.end))
                 and not _not_place(ent.text) and not any(ch.isdigit() for ch in ent.text)):
             mentions.append(Mention(ent.start, ent.end, (), ent.label_, True,
@@ -132,7 +133,7 @@ def find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
 
 def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     mentions: list[Mention] = []
-    gpe = {(e.start, e.end) for e in doc.ents if e.label_ == "GPE"}
+    gpe = {(e.start, e.end) for e in ents_of(doc) if e.label_ == "GPE"}
     streets = place_cues().get("street-word", frozenset())
     for start, end in _regions(doc):
         if end - start > 1 and doc[end - 1].lower_ in streets:
@@ -204,7 +205,7 @@ def _only_loose_short(text: str, matches: tuple[Match, ...]) -> bool:
 
 
 def _label(doc: Doc, start: int, end: int) -> tuple[str, bool]:
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.start <= start and end <= ent.end:
             return ent.label_, (ent.start, ent.end) == (start, end)
     run_start, run_end = start, end
@@ -352,7 +353,7 @@ def is_person_or_word(doc: Doc, m: Mention, mentions: list[Mention]) -> bool:
 
 
 def entity_of(doc: Doc, token: int) -> SpacySpan:
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.start <= token < ent.end:
             return ent
     return doc[token:token + 1]
@@ -362,7 +363,7 @@ def _person_words(doc: Doc) -> frozenset[str]:
     """Words of the document's multi-word PERSON names ("Andrew Jackson" → Jackson), less the
     words the model also labels a place somewhere in the document."""
     people, places = set(), set()
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ == "PERSON" and len(ent) > 1:
             people.update(t.text for t in ent if t.text[:1].isupper())
         elif ent.label_ in PLACE_LABELS:

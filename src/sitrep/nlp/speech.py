@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Token
 
 from ..lexicon import table
 from .attribution import according_source, name_span, source_of
+from .parsed import text_of
 from .quotes import Quote, find_quotes
 
 CUES_FILE = "claim_cues.tsv"
@@ -139,7 +140,7 @@ class _Finder:
     def __init__(self, doc: Doc, media: frozenset[str]):
         self.doc = doc
         self.media = media
-        self.quotes = [q for q in find_quotes(doc.text) if q.direct]
+        self.quotes = [q for q in find_quotes(text_of(doc)) if q.direct]
         self.quoted_chars = [(q.inner_start, q.inner_end) for q in self.quotes]
 
     # -- helpers -----------------------------------------------------------------------------
@@ -391,7 +392,7 @@ class _Finder:
         just before it) before the cue, else one starting after the cue in its sentence."""
         sent = tok.sent
         s_start, s_end = sent.start_char, sent.end_char
-        text = self.doc.text
+        text = text_of(self.doc)
         before: list[tuple[int, int]] = []
         after: list[tuple[int, int]] = []
         for k, q in enumerate(self.quotes):
@@ -421,7 +422,7 @@ class _Finder:
     def _continues(self, prev: Quote, nxt: Quote, cue: Token) -> bool:
         """``nxt`` continues the quote ``prev`` of ``cue``: it starts the sentence right after
         the cue's (or after ``prev``), in the same paragraph, and nothing else is said there."""
-        between = self.doc.text[prev.end:nxt.start]
+        between = text_of(self.doc)[prev.end:nxt.start]
         if "\n" in between:
             return False
         if cue.idx > nxt.start:
@@ -435,7 +436,7 @@ class _Finder:
 
     def _has_cue_between(self, end: int) -> bool:
         """A cue right after the quote ending at ``end`` claims it ("“…,” he said")."""
-        span = self.doc.char_span(end, min(len(self.doc.text), end + 60),
+        span = self.doc.char_span(end, min(len(text_of(self.doc)), end + 60),
                                   alignment_mode="contract")
         if span is None:
             return False

@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Token
 
 from ..records import Document, Span, TimeRef
+from .parsed import text_of
 from .registry import Context, annotator
 from .timex_readings import FUTURE, PAST, UNKNOWN, Reading, Situation, Unanchored
 from .timex_rules import Mention, find_mentions
@@ -203,7 +204,7 @@ def tense_at(doc: Doc | None, start: int, end: int) -> int:
     Friday" FUTURE, "abducted people travelling to Djibo on Sunday" PAST)."""
     if doc is None:
         return UNKNOWN
-    if FUTURE_SIGNALS.search(doc.text[max(0, start - 25):start]):
+    if FUTURE_SIGNALS.search(text_of(doc)[max(0, start - 25):start]):
         return FUTURE
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

@@ -29,8 +29,8 @@ from typing import Any
 from ..errors import SitrepError
 from ..store import Store
 from ..store.claims import insert_actors
-from ..store.mentions import MENTION_TABLES, STAGE
-from ..store.rows import MENTION_COLUMNS, PLACE_COLUMNS
+from ..store.mentions import MENTION_TABLES, STAGE, upsert_places
+from ..store.rows import MENTION_COLUMNS
 from ..store.sqlite import DOC_COLUMNS, now
 from .tables import EXTRA_COLUMNS, JOB_FILE, PER_DOCUMENT, columns
 
@@ -173,9 +173,7 @@ def _load_analyses(store: Store, folder: Path, todo: set[str], summary: LoadSumm
         for batch in _batches(_rows(folder, "actors")):
             insert_actors(store, batch)
         for batch in _batches(_rows(folder, "places")):
-            c.executemany(f"INSERT OR REPLACE INTO places({', '.join(PLACE_COLUMNS)}) "
-                          f"VALUES ({', '.join('?' * len(PLACE_COLUMNS))})",
-                          [tuple(p[k] for k in PLACE_COLUMNS) for p in batch])
+            upsert_places(store, batch)
     ids = sorted(todo)
     for i in range(0, len(ids), BATCH_ROWS):
         part = [(d,) for d in ids[i:i + BATCH_ROWS]]
@@ -243,6 +241,8 @@ def _load_links(store: Store, folder: Path, run_id: int) -> None:
 
 
 def _load_events(store: Store, folder: Path) -> None:
+    from ..store.consolidated import refresh_event_actors
+
     c = store.conn
     for table in EVENT_TABLES:
         cols = columns(table)
@@ -254,3 +254,5 @@ def _load_events(store: Store, folder: Path) -> None:
                 c.executemany(f"{verb} INTO {table}({', '.join(cols)}) "
                               f"VALUES ({', '.join('?' * len(cols))})",
                               [tuple(r[k] for k in cols) for r in batch])
+    with store.transaction():  # who takes part in each event, as update_events keeps it
+        refresh_event_actors(store)
