@@ -100,7 +100,7 @@ def read_items(data: Path) -> list[Item]:
     return items
 
 
-_RANGE = re.compile(r"(\d+) (\d+)")
+_RANGE = re.compile(r"(?<!\d)(\d+) (\d+)")
 
 
 def parse_brat(ann: str, text: str) -> list[Attr]:
@@ -115,7 +115,7 @@ def parse_brat(ann: str, text: str) -> list[Attr]:
             spans[fields[0]] = (kind, ranges)
         elif line.startswith("E") and len(fields) >= 2:
             args = dict(arg.split(":", 1) for arg in fields[1].split() if ":" in arg)
-            events.append({re.sub(r"\d+$", "", k): v for k, v in args.items()})
+            events.append({re.sub(r"(?<!\d)\d+$", "", k): v for k, v in args.items()})
     out = []
     for args in events:
         def ranges(role: str, args: dict[str, str] = args) -> Ranges:

@@ -52,7 +52,7 @@ KIND_TO_TYPE = {"date": "DATE", "time": "TIME", "duration": "DURATION", "set": "
 NER_TYPES = {"DATE": "DATE", "TIME": "TIME"}
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)((?:\s+[^>]*?)?)\s*(/?)>")
-_ATTR = re.compile(r'([A-Za-z_:]+)\s*=\s*"([^"]*)"')
+_ATTR = re.compile(r'(?<![A-Za-z_:])([A-Za-z_:]+)\s*=\s*"([^"]*)"')
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from collections.abc import Iterator
@@ -78,31 +77,100 @@ class LimitedReader(io.RawIOBase):
         super().close()
 
 
+class GzipStream(io.RawIOBase):
+    """Decompressed content of a (multi-member) gzip file, inflated only as far as it is read.
+
+    Unlike ``gzip.GzipFile``, a truncated file yields every byte before the cut, then ends
+    with ``truncated`` set (readers that swallow ``EOFError``, as warcio does, would otherwise
+    lose the bytes before the cut or the fact that the file is cut).
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._inflater = zlib.decompressobj(wbits=31)
+        self._pending = b""  # compressed bytes not yet given to the inflater
+        self.truncated = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        want = len(b)
+        while True:
+            if self._inflater.eof:
+                rest = self._inflater.unused_data + self._pending
+                self._pending = b""
+                if not rest:
+                    rest = self._raw.read(self.CHUNK)
+                if not rest.strip(b"\x00"):
+                    return 0  # end of the last member (zero padding after it is allowed)
+                if not rest.startswith(GZIP_MAGIC[: len(rest)]):
+                    raise zlib.error("data after the end of the gzip stream is not gzip")
+                self._inflater = zlib.decompressobj(wbits=31)
+                self._pending = rest
+            source = self._inflater.unconsumed_tail or self._pending
+            if not source:
+                source = self._raw.read(self.CHUNK)
+                if not source:
+                    self.truncated = True
+                    return 0
+            self._pending = b""
+            out = self._inflater.decompress(source, want)
+            if out:
+                b[: len(out)] = out
+                return len(out)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class Content(io.BufferedReader):
+    """A file's bounded content stream; ``truncated`` says that its gzip data ended early."""
+
+    def __init__(self, raw: io.RawIOBase, gzip_stream: GzipStream | None = None):
+        super().__init__(raw, buffer_size=256 * 1024)
+        self._gzip = gzip_stream
+
+    @property
+    def truncated(self) -> bool:
+        return self._gzip is not None and self._gzip.truncated
+
+    def check_complete(self) -> None:
+        """Raise EOFError if the content read so far ended at a cut in the gzip data."""
+        if self.truncated:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached "
+                           "(truncated gzip)")
+
+
 def is_gzip(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(2) == GZIP_MAGIC
 
 
-def open_content(path: Path, limits: Limits) -> BinaryIO:
+def open_content(path: Path, limits: Limits) -> Content:
     """The file's content as a stream, decompressed when gzip, bounded by the limits.
 
     A gzip file may decompress to at most ``max_decompressed_bytes`` and at most
     ``max_gzip_ratio`` times its own size (plus 1 MB of slack for tiny files), which
     catches gzip bombs before they fill memory or disk.
     """
-    raw = path.open("rb")
+    raw = path.open("rb", buffering=0)
     if raw.read(2) != GZIP_MAGIC:
         raw.seek(0)
-        return raw
+        return Content(raw)
     raw.seek(0)
     size = path.stat().st_size
     limit = min(limits.max_decompressed_bytes, size * limits.max_gzip_ratio + 1024 * 1024)
+    inflated = GzipStream(raw)  # type: ignore[arg-type]
     stream = LimitedReader(
-        gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[arg-type]
+        inflated,  # type: ignore[arg-type]
         limit,
         f"gzip content ({size:,} bytes compressed, ratio limit {limits.max_gzip_ratio}:1)",
     )
-    return io.BufferedReader(stream, buffer_size=256 * 1024)  # type: ignore[return-value]
+    return Content(stream, inflated)
 
 
 def read_head(path: Path, limits: Limits) -> tuple[bytes, bool]:
@@ -185,6 +253,8 @@ def read_all(path: Path, limits: Limits, limit: int) -> bytes:
     """Whole content of a one-document file, refusing more than ``limit`` bytes."""
     with open_content(path, limits) as stream:
         data = stream.read(limit + 1)
+        if len(data) <= limit:
+            stream.check_complete()
     if len(data) > limit:
         if is_gzip(path):
             size = path.stat().st_size
@@ -203,6 +273,7 @@ def iter_lines(path: Path, limits: Limits) -> Iterator[bytes | None]:
         while True:
             line = stream.readline(limits.max_document_bytes + 1)
             if not line:
+                stream.check_complete()
                 return
             if len(line) > limits.max_document_bytes and not line.endswith(b"\n"):
                 while True:

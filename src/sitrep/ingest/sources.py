@@ -30,8 +30,11 @@ IN_TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"\b(?i:according to) (?:the |a |an )?(?:reports? (?:by|from|in) (?:the )?)?{_NAME}")),
     ("reported", re.compile(
         rf"\b(?:news agency|newspaper|broadcaster|television|TV channel|outlet|daily)\s+{_NAME}")),
+    # (The look-behind starts a name at a word's start only: without it every capital letter
+    # of a long run starts a new attempt, quadratic in the run's length.)
     ("reported", re.compile(
-        rf"{_NAME}(?:\s+news agency|\s+newspaper)?\s+(?:reported|reports|has reported)\b")),
+        rf"(?<![\w.&'’-]){_NAME}(?:\s+news agency|\s+newspaper)?\s+"
+        r"(?:reported|reports|has reported)\b")),
     ("told", re.compile(rf"\btold (?:the )?{_NAME}")),
 )
 # Words that make an unknown name read as an outlet.
@@ -43,7 +46,8 @@ _LIST_ITEM = re.compile(r"[^,;/|]+?(?=\s*(?:,|;|/|\||\band\b|$))")
 # What may precede a name in a list: bullets, spaces, a joining "and" / "&".
 _ITEM_LEAD = re.compile(r"^[\s\-•*·]*(?:(?:and|&)\s+)?")
 # Trailing words a name pattern swallows that are not part of the name.
-_TRAILING = re.compile(r"(\s+(?:of|al|el|de|for|and|the))+$")
+# (It starts after a non-space, so a long run of spaces is not retried at each of them.)
+_TRAILING = re.compile(r"(?<!\s)(\s+(?:of|al|el|de|for|and|the))+$")
 
 
 def find_cited_sources(text: str) -> tuple[CitedSource, ...]:

@@ -61,7 +61,7 @@ MAX_CITE_CANDIDATES = 50
 SAME_DAY_COPY_MARGIN = 0.05
 # Separators between an outlet's name and a section in a site name
 # ("Levant Dispatch — Syria & Iraq").
-_SITE_SECTION = re.compile(r"\s+[—–|-]\s+")
+_SITE_SECTION = re.compile(r"(?<!\s)\s+[—–|-]\s+")
 
 
 @lru_cache(maxsize=1 << 16)

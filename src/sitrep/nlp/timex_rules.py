@@ -320,7 +320,7 @@ RULES: tuple[Rule, ...] = (
                 r"(?:<UNIT>|<WEEKDAY>|<PART>|<SEASON>|<MONTH>)"),
     Rule("set", r"(?:once|twice|thrice|(?:\w+|\d+)\s+times)\s+(?P<x>an?\s+<UNIT_SG:unit>)"),
     # a rate: "four flights a week", "$1.76 a year", "24 hours a day" (TimeML: a set)
-    Rule("set", r"(?:\d[\d,.]*%?|\w+s)\s+(?P<x>an?\s+<UNIT_SG:unit>)"),
+    Rule("set", r"(?:(?<![\d,.])\d[\d,.]*%?|\w+s)\s+(?P<x>an?\s+<UNIT_SG:unit>)"),
     Rule("set", r"<SET:adverb>"),
     Rule("set", r"<WEEKDAY>(?:s|\s+(?P<part>morning|afternoon|evening|night)s)"),
     # -- clock times ------------------------------------------------------------------------
