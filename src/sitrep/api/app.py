@@ -7,6 +7,11 @@ Every request opens its own read-only connection (SQLite in WAL mode: a reader n
 item's sort key and id, opaque to clients) or an offset, with a hard page-size limit; a
 malformed parameter is a 422 with a message, never a 500.
 
+The aggregates (stats, facets, map points, timeline) read much of the database at a million
+events: their last results are kept in this process, keyed on the request and on the
+(mtime_ns, size) of the database file and of its -wal file. Any write changes one of those, so
+a repeated aggregate on an unchanged database is answered at once and never from older data.
+
 Reviews (``sitrep serve --review``): ``POST …/reviews`` with ``Authorization: Bearer <token>``
 stores a person's value for one field beside the machine's (``sitrep.store.reviews``), through
 a short write connection of its own. Without ``--review`` the API is read-only and those
@@ -20,7 +25,10 @@ import hmac
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,6 +36,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Path as InPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -44,7 +53,9 @@ DEFAULT_PAGE = 100
 # The most points /api/map returns (most fatalities first) and timeline bins.
 MAP_CAP = 5000
 MAX_BINS = 10_000
-DAY = r"^\d{4}-\d{2}-\d{2}$"
+# A day of years 1000 to 2999 (a month of 31 days at most; the day is checked when parsed):
+# the queries subtract spans from these dates, which must stay within Python's date range.
+DAY = r"^[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 STATUS = "^(unverified|unconfirmed-by|disputed|corroborated|confirmed)$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such record"}}
 REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -52,6 +63,12 @@ REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "The server is read-only (started without --review)"}}
 READ_ONLY = ("this server is read-only: start it with `sitrep serve --review` to accept "
              "reviews")
+# Aggregate results kept (the UI asks for a handful per filter; a map is ~200 kB).
+CACHE_SIZE = 64
+# A result is kept only when the database files were last written at least this long before:
+# a commit appends to the -wal file a moment before readers see it (the wal-index is updated
+# after), and a result read in that moment must not be kept under the new files' state.
+SETTLE_NS = 1_000_000_000
 
 
 Type = Annotated[str | None, Query(alias="type", max_length=80,
@@ -82,6 +99,15 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Name = Annotated[str | None, Query(min_length=1, max_length=120,
                                    description="a substring of the name (any case)")]
 # The reviewers' token (annotations are resolved at module level: not inside create_app).
+# Path ids: an event id or a prefix of one (its first characters), a claim group id, a
+# document id or a prefix of one. Anything else is a 422 before the database is asked (no
+# LIKE wildcard reaches a prefix lookup).
+EventId = Annotated[str, InPath(pattern=r"^ev-[0-9a-f]{0,77}$",
+                                description="an event id (ev-…) or a prefix of one")]
+ClaimKey = Annotated[str, InPath(pattern=r"^cg-[0-9a-f]{12}$",
+                                 description="a claim group id: cg- and 12 hex digits")]
+DocId = Annotated[str, InPath(pattern=r"^[0-9a-f]{6,64}$",
+                              description="a document id or a prefix of 6 hex digits or more")]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(
     auto_error=False, description="the token `sitrep serve --review` was given or printed"))]
 
@@ -108,11 +134,12 @@ def selection(type_: Type = None, country: Country = None, since: Since = None,
               until: Until = None, modality: Modality = None, min_sources: MinSources = None,
               actor: Actor = None, bbox: Bbox = None, status: Status = None,
               as_of: AsOf = None, by: By = "published") -> Selection:
-    if as_of is not None:
-        try:
-            date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise _invalid("as_of", "a date as YYYY-MM-DD") from exc
+    for name, day in (("since", since), ("until", until), ("as_of", as_of)):
+        if day is not None:
+            try:
+                date.fromisoformat(day)
+            except ValueError as exc:
+                raise _invalid(name, "a date as YYYY-MM-DD") from exc
     return Selection(consolidated.EventFilters(
         event_type=type_, country=country, since=since, until=until, modality=modality,
         min_sources=min_sources, actor=actor, bbox=_bbox(bbox)), status, as_of, by)
@@ -158,6 +185,44 @@ class ClaimReviewIn(ReviewIn):
     field: Literal["status", "figure"]  # type: ignore[assignment]
 
 
+class Aggregates:
+    """The last aggregate results, each valid while the database files are as they were when
+    it was computed (``CACHE_SIZE`` of them, least recently used dropped first)."""
+
+    def __init__(self, db: Path, size: int = CACHE_SIZE):
+        self.files = (db, Path(f"{db}-wal"))
+        self.size = size
+        self.lock = threading.Lock()
+        self.kept: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def state(self) -> tuple[tuple[int, int] | None, ...]:
+        out: list[tuple[int, int] | None] = []
+        for path in self.files:
+            try:
+                st = path.stat()
+            except OSError:
+                out.append(None)
+            else:
+                out.append((st.st_mtime_ns, st.st_size))
+        return tuple(out)
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s result for ``key``, computed again after any write."""
+        state = self.state()  # before reading: the result is at least as new as this
+        with self.lock:
+            if (key, state) in self.kept:
+                self.kept.move_to_end((key, state))
+                return self.kept[(key, state)]
+        value = compute()
+        written = max((s[0] for s in state if s is not None), default=0)
+        if time.time_ns() - written >= SETTLE_NS and self.state() == state:
+            with self.lock:
+                self.kept[(key, state)] = value
+                while len(self.kept) > self.size:
+                    self.kept.popitem(last=False)
+        return value
+
+
 def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
     """The API over the database file ``db``: read-only, unless ``review_token`` is given
     (then reviews bearing it are stored)."""
@@ -170,6 +235,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
     if review_token is not None and db_path.exists():
         with open_store(db_path):  # the reviews table exists before the first review
             pass
+    aggregates = Aggregates(db_path)
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -256,25 +322,35 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
     def timeline(sel: Selected, bin_: Annotated[Literal["day", "week"], Query(
                      alias="bin", description="week: periods are Mondays")] = "day"
                  ) -> dict[str, Any]:
-        with store() as s:
-            chosen = choose(s, sel)
-            if chosen.matching is None:
-                return consolidated.event_timeline(s, chosen.filters, bin_=bin_,
+        def compute() -> dict[str, Any]:
+            with store() as s:
+                chosen = choose(s, sel)
+                if chosen.matching is None:
+                    return consolidated.event_timeline(s, chosen.filters, bin_=bin_,
+                                                       max_bins=MAX_BINS)
+            return consolidated.timeline_in_memory(chosen.matching, bin_=bin_,
                                                    max_bins=MAX_BINS)
-        return consolidated.timeline_in_memory(chosen.matching, bin_=bin_, max_bins=MAX_BINS)
+
+        return aggregates.get(("timeline", sel, bin_), compute)
 
     @app.get("/api/map", summary=f"Up to {MAP_CAP} event points, most fatalities first")
     def map_points(sel: Selected) -> dict[str, Any]:
-        with store() as s:
-            chosen = choose(s, sel)
-            if chosen.matching is None:
-                return consolidated.event_points(s, chosen.filters, cap=MAP_CAP)
-        return consolidated.points_in_memory(chosen.matching, cap=MAP_CAP)
+        def compute() -> dict[str, Any]:
+            with store() as s:
+                chosen = choose(s, sel)
+                if chosen.matching is None:
+                    return consolidated.event_points(s, chosen.filters, cap=MAP_CAP)
+            return consolidated.points_in_memory(chosen.matching, cap=MAP_CAP)
+
+        return aggregates.get(("map", sel), compute)
 
     @app.get("/api/facets", summary="The values the event filters can take, with counts")
     def facets() -> dict[str, Any]:
-        with store() as s:
-            return consolidated.event_facets(s, consolidated.event_statuses(s))
+        def compute() -> dict[str, Any]:
+            with store() as s:
+                return consolidated.event_facets(s, consolidated.event_statuses(s))
+
+        return aggregates.get(("facets",), compute)
 
     def event_of(s: Store, event_id: str) -> dict[str, Any]:
         if not 3 <= len(event_id) <= 80:
@@ -286,7 +362,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
 
     @app.get("/api/events/{event_id}", responses=NOT_FOUND,
              summary="One event, the evidence of each field, why it was merged, its history")
-    def one_event(event_id: str) -> dict[str, Any]:
+    def one_event(event_id: EventId) -> dict[str, Any]:
         with store() as s:
             event = event_of(s, event_id)
             out = consolidated.explain(s, event["id"])
@@ -297,7 +373,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
 
     @app.get("/api/events/{event_id}/reviews", responses=NOT_FOUND,
              summary="The reviews of one event, oldest first")
-    def event_reviews(event_id: str) -> dict[str, Any]:
+    def event_reviews(event_id: EventId) -> dict[str, Any]:
         with store() as s:
             event = event_of(s, event_id)
             found = reviews.event_reviews(s, [event["id"]]).get(event["id"], [])
@@ -306,7 +382,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
     @app.post("/api/events/{event_id}/reviews", status_code=201, responses=REVIEW_RESPONSES,
               dependencies=[Depends(may_review)],
               summary="Review one field of an event (needs --review and the bearer token)")
-    def review_event(event_id: str, review: ReviewIn) -> dict[str, Any]:
+    def review_event(event_id: EventId, review: ReviewIn) -> dict[str, Any]:
         with store() as s:
             event = event_of(s, event_id)
             statuses = (consolidated.event_statuses(s).get(event["id"], set())
@@ -355,7 +431,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
 
     @app.get("/api/claims/{claim_key}/reviews", responses=NOT_FOUND,
              summary="The reviews of one claim group, oldest first")
-    def claim_reviews(claim_key: str) -> dict[str, Any]:
+    def claim_reviews(claim_key: ClaimKey) -> dict[str, Any]:
         with store() as s:
             group = claim_group(s, claim_key)
             found = reviews.reviews_in_memory(
@@ -366,7 +442,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
     @app.post("/api/claims/{claim_key}/reviews", status_code=201, responses=REVIEW_RESPONSES,
               dependencies=[Depends(may_review)],
               summary="Review a claim group's status or figure (needs --review and the token)")
-    def review_claim(claim_key: str, review: ClaimReviewIn) -> dict[str, Any]:
+    def review_claim(claim_key: ClaimKey, review: ClaimReviewIn) -> dict[str, Any]:
         with store() as s:
             group = claim_group(s, claim_key)
         return write_review(kind="claim", target=group["id"],
@@ -398,7 +474,7 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
 
     @app.get("/api/documents/{doc_id}", responses=NOT_FOUND,
              summary="A document's clean text and every span")
-    def document(doc_id: str) -> dict[str, Any]:
+    def document(doc_id: DocId) -> dict[str, Any]:
         if len(doc_id) < 6 or len(doc_id) > 64 or not all(
                 c in "0123456789abcdef" for c in doc_id):
             raise _path_invalid("doc_id", "a document id is 6 to 64 hexadecimal characters")
@@ -432,13 +508,16 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
 
     @app.get("/api/stats", summary="How much the database holds")
     def stats() -> dict[str, Any]:
-        with store() as s:
-            count = {t: s.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("documents", "event_reports", "events", "claims")}
-            happened = s.conn.execute("SELECT count(*), sum(fatalities) FROM events "
-                                      "WHERE happened = 1").fetchone()
-        return {**count, "events_happened": happened[0], "fatalities_best": happened[1],
-                "review": review_token is not None}
+        def compute() -> dict[str, Any]:
+            with store() as s:
+                count = {t: s.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                         for t in ("documents", "event_reports", "events", "claims")}
+                happened = s.conn.execute("SELECT count(*), sum(fatalities) FROM events "
+                                          "WHERE happened = 1").fetchone()
+            return {**count, "events_happened": happened[0], "fatalities_best": happened[1],
+                    "review": review_token is not None}
+
+        return aggregates.get(("stats",), compute)
 
     from ..web import mount_ui
 

@@ -44,12 +44,18 @@ def claim_groups(store: Store, *, min_sources: int = 1, as_of: str | None = None
     """Claims grouped across documents; ``as_of``: from the documents published (or ingested)
     up to that day, over the events as they were then."""
     if as_of is None:
+        # Only what the claims refer to: the events with a member report from a document that
+        # has claims (a figure is in the list of an event of its own document), those reports'
+        # events, and those documents' origins (at 1M events, reading every event took 14 s).
         values = _figure_values(json.loads(f or "[]") for (f,) in store.conn.execute(
-            "SELECT figures FROM events"))
+            "SELECT figures FROM events WHERE id IN (SELECT event_id FROM event_members "
+            "WHERE document_id IN (SELECT document_id FROM claim_events))"))
         event_of = {r[0]: r[1] for r in store.conn.execute(
-            "SELECT report_id, event_id FROM event_members")}
+            "SELECT report_id, event_id FROM event_members "
+            "WHERE report_id IN (SELECT event_id FROM claim_events)")}
         origin_of = {r[0]: r[1] for r in store.conn.execute(
-            "SELECT DISTINCT document_id, origin FROM event_members")}
+            "SELECT DISTINCT document_id, origin FROM event_members "
+            "WHERE document_id IN (SELECT document_id FROM claims)")}
     else:
         from .consolidated import events_as_of
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
+from ..lexicon import table
 from ..link.compatibility import ReportView
 from ..link.consolidate import Cluster, Considered, blocks, cluster, summarize
 from ..records import ACTOR_INTER, HAPPENED
@@ -29,6 +33,10 @@ REPORT_COLUMNS = (
     "r.associated, r.inter1, r.inter2, r.place_id, r.location, r.admin1, r.country, r.latitude, "
     "r.longitude, r.geo_precision, r.place_from, r.date_start, r.date_end, r.time_precision, "
     "r.figures, r.modality, r.happened, r.notes, d.published, d.ingested_at")
+
+
+# The schema version (migration 0009) from which event_actors and events_span exist.
+EVENT_ACTORS_SCHEMA = 9
 
 
 @dataclass
@@ -125,6 +133,7 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
             c.execute("DELETE FROM events")
             c.execute("DELETE FROM event_members")
             c.execute("DELETE FROM event_decisions")
+            c.execute("DELETE FROM event_actors")
         known = {r[0] for r in c.execute("SELECT DISTINCT block FROM events")}
         stale = known - set(signatures)
         for sig in sorted(stale):
@@ -141,12 +150,30 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
 
 def _drop_block(c: Any, sig: str) -> None:
     ids = [r[0] for r in c.execute("SELECT id FROM events WHERE block = ?", (sig,))]
+    c.executemany("DELETE FROM event_actors WHERE event_id = ?", [(i,) for i in ids])
     for event_id in ids:
         reports = [r[0] for r in c.execute(
             "SELECT report_id FROM event_members WHERE event_id = ?", (event_id,))]
         c.executemany("DELETE FROM event_decisions WHERE report_id = ?", [(r,) for r in reports])
         c.execute("DELETE FROM event_members WHERE event_id = ?", (event_id,))
     c.execute("DELETE FROM events WHERE block = ?", (sig,))
+
+
+def _event_actors(e: dict[str, Any]) -> list[str]:
+    """The actors of an ``events`` row: actor1, actor2, the associated (JSON)."""
+    return [a for a in dict.fromkeys((e["actor1_id"], e["actor2_id"],
+                                      *json.loads(e["associated"] or "[]"))) if a]
+
+
+def refresh_event_actors(store: Store) -> None:
+    """event_actors again from the events table, for events written otherwise than by
+    ``update_events`` (``sitrep load``); the caller holds the transaction."""
+    c = store.conn
+    c.execute("DELETE FROM event_actors")
+    c.executemany("INSERT OR IGNORE INTO event_actors(actor_id, event_id) VALUES (?, ?)",
+                  ((a, r["id"]) for r in c.execute(
+                      "SELECT id, actor1_id, actor2_id, associated FROM events").fetchall()
+                   for a in _event_actors(r)))
 
 
 def _actor_types(store: Store) -> dict[str, str]:
@@ -169,6 +196,8 @@ def _row(e: dict[str, Any], cl: Cluster, types: dict[str, str]) -> dict[str, Any
 
 def _save_block(c: Any, sig: str, clusters: list[Cluster], considered: list[Considered],
                 types: dict[str, str]) -> None:
+    saved: list[str] = []
+    taking_part: list[tuple[str, str]] = []
     for cl in clusters:
         e = _row(summarize(cl), cl, types)
         c.execute(
@@ -186,10 +215,16 @@ def _save_block(c: Any, sig: str, clusters: list[Cluster], considered: list[Cons
              e["figures"], e["modality"], e["happened"],
              e["sources"], e["independent_sources"], e["first_published"],
              e["last_published"], e["notes"]))
+        saved.append(e["id"])
+        taking_part += [(a, e["id"]) for a in _event_actors(e)]
         c.executemany(
             "INSERT OR REPLACE INTO event_members(report_id, event_id, document_id, origin, "
             "joined) VALUES (?, ?, ?, ?, ?)",
             [(m.id, cl.id, m.document_id, m.origin, k) for k, m in enumerate(cl.members)])
+    # An event replaced under the same id (INSERT OR REPLACE) keeps none of its old actors.
+    c.executemany("DELETE FROM event_actors WHERE event_id = ?", [(i,) for i in saved])
+    c.executemany("INSERT OR IGNORE INTO event_actors(actor_id, event_id) VALUES (?, ?)",
+                  taking_part)
     c.executemany(
         "INSERT INTO event_decisions(report_id, other_id, event_id, merged, conflict, score, "
         "reason, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -220,16 +255,17 @@ def event_rows(store: Store, *, event_type: str | None = None, country: str | No
         sql.append("AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?")
         params += [south, north, west, east]
     if actor:
-        sql.append("AND (actor1_id = ? OR actor2_id = ? OR EXISTS (SELECT 1 FROM "
-                   "json_each(events.associated) WHERE value = ?))")
-        params += [actor, actor, actor]
+        term = _actor_term(store, actor)
+        sql.append(f"AND {term.sql.format(p='')}")
+        params += term.params
     if after:
         sql.append("AND (coalesce(date_start, '') > ? OR (coalesce(date_start, '') = ? "
                    "AND id > ?))")
         params += [after[0], after[0], after[1]]
     if event_type:
-        sql.append("AND (event_type = ? OR sub_event_type = ?)")
-        params += [event_type, event_type]
+        term = _type_term(event_type)
+        sql.append(f"AND {term.sql.format(p='')}")
+        params += term.params
     if country:
         sql.append("AND country = ?")
         params.append(country.upper())
@@ -253,7 +289,7 @@ def event_rows(store: Store, *, event_type: str | None = None, country: str | No
         params.append(limit)
     rows = [dict(r) for r in store.conn.execute(" ".join(sql), params)]
     members = _members(store, [r["id"] for r in rows])
-    names = _actor_names(store)
+    names = _actor_names(store, rows)
     return [event_dict(r, members.get(r["id"], []), names) for r in rows]
 
 
@@ -278,9 +314,17 @@ def filter_events(events: Iterable[dict[str, Any]], *, event_type: str | None = 
     return out[:limit] if limit else out
 
 
-def _actor_names(store: Store) -> dict[str, tuple[str, str, str | None]]:
+def _actor_names(store: Store, events: Iterable[dict[str, Any]] | None = None
+                 ) -> dict[str, tuple[str, str, str | None]]:
+    """Actor id → (name, type, country): of every actor, or only of those the ``events`` rows
+    name as actor1 or actor2 (a page of a list reads a few hundred, not every actor)."""
+    if events is None:
+        return {r[0]: (r[1], r[2], r[3]) for r in store.conn.execute(
+            "SELECT id, name, type, country FROM actors")}
+    ids = sorted({a for r in events for a in (r["actor1_id"], r["actor2_id"]) if a})
     return {r[0]: (r[1], r[2], r[3]) for r in store.conn.execute(
-        "SELECT id, name, type, country FROM actors")}
+        "SELECT id, name, type, country FROM actors WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),))}
 
 
 def _members(store: Store, event_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -429,7 +473,7 @@ def event_rows_by_id(store: Store, event_id: str) -> dict[str, Any]:
     if row is None:
         raise KeyError(event_id)
     return event_dict(dict(row), _members(store, [event_id]).get(event_id, []),
-                      _actor_names(store))
+                      _actor_names(store, [dict(row)]))
 
 
 def stories(store: Store, *, min_documents: int = 2) -> list[dict[str, Any]]:
@@ -557,39 +601,167 @@ class EventFilters:
     ids: frozenset[str] | None = None
 
 
-def _where(f: EventFilters) -> tuple[str, list[Any]]:
-    """The SQL condition of the filters (the same tests as ``event_rows``)."""
-    sql, params = ["1 = 1"], []
+# -- query plans ----------------------------------------------------------------------------------
+# The app never runs ANALYZE, and without statistics SQLite takes an equality on any indexed
+# column for a handful of rows: it would read every "asserted" event through the modality index
+# and sort them all to return 100. So each query names the indexes it may use: a condition
+# written with a unary plus (``+country = ?``) is still tested but cannot choose an index. The
+# expressions below must stay word for word those of the indexes (migrations 0008, 0009).
+
+# The date key of the lists, of events_date_order and of the (filter, date key, id) indexes.
+_DATE_KEY = "coalesce(date_start, '')"
+# An event's span in days, as indexed by events_span (dates are ISO days: records.EventReport).
+_SPAN = "julianday(date_end) - julianday(date_start)"
+# A filter with at most this many events (counted from its index, counting stops here) is read
+# through its index and its matches sorted; a commoner one is tested on the entries of the
+# order's index until a page is full. At 1M events the sort of 2,000 rows costs a few ms, and a
+# filter held by more than 0.2% of events fills a page of 100 within 50,000 index entries.
+DRIVE_LIMIT = 2000
+# The map reads the events of its filters through their index and sorts them when it has at
+# most this many (the count it returns anyway says so); more, and it walks the map's own order
+# (most fatalities first) until it has its points: 5,000 points among 20,000 matches are found
+# within a few hundred thousand index entries, the sort of 20,000 covering entries is ~15 ms.
+MAP_DRIVE_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One condition: ``sql`` with ``{p}`` where a unary plus keeps it off an index; ``index``:
+    the family of indexes it can be read through (None: only ever tested)."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+    index: str | None = None
+    test: str | None = None  # how to test it when not read through its index, if not sql
+
+    def render(self, use: Iterable[str]) -> str:
+        if self.index in set(use):
+            return self.sql.format(p="")
+        return self.test if self.test is not None else self.sql.format(p="+")
+
+
+def _render(terms: list[_Term], use: Iterable[str]) -> tuple[str, list[Any]]:
+    used = set(use)
+    return (" AND ".join(["1 = 1", *(t.render(used) for t in terms)]),
+            [p for t in terms for p in t.params])
+
+
+@cache
+def _type_columns() -> dict[str, str]:
+    """ACLED's event types and sub-event types (resources/acled_types.tsv) → the events column
+    that holds them: two vocabularies, no name in both."""
+    out: dict[str, str] = {}
+    for _key, event_type, sub, *_ in table("acled_types.tsv"):
+        out[event_type] = "event_type"
+        out[sub] = "sub_event_type"
+    return out
+
+
+def _type_term(value: str) -> _Term:
+    """type=: an event type tests event_type, a sub-event type sub_event_type; a name in
+    neither vocabulary (none sitrep writes) tests both."""
+    column = _type_columns().get(value)
+    if column is None:
+        return _Term("(event_type = ? OR sub_event_type = ?)", (value, value))
+    return _Term(f"{{p}}{column} = ?", (value,), column)
+
+
+def _schema(store: Store) -> int:
+    return store.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _actor_term(store: Store, actor: str) -> _Term:
+    """actor=: the events of event_actors (migration 0009): read from there, or tested by
+    one lookup per event (an actor in 50,000 events is not gathered to fill a page of 100).
+    On an older database served read-only: the three columns and the JSON list of each
+    event."""
+    if _schema(store) >= EVENT_ACTORS_SCHEMA:
+        return _Term("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)",
+                     (actor,), "actor", test="EXISTS (SELECT 1 FROM event_actors WHERE "
+                                             "actor_id = ? AND event_id = events.id)")
+    return _Term("(actor1_id = ? OR actor2_id = ? OR EXISTS (SELECT 1 FROM "
+                 "json_each(events.associated) WHERE value = ?))", (actor, actor, actor))
+
+
+def _longest_span(store: Store) -> int | None:
+    """The longest span of a dated event in days (None: none dated, or a database older than
+    events_span, where the lookup would be a scan)."""
+    if _schema(store) < EVENT_ACTORS_SCHEMA:
+        return None
+    row = store.conn.execute(f"SELECT max({_SPAN}) FROM events").fetchone()
+    return None if row[0] is None else math.ceil(row[0])
+
+
+def _days_before(day: str, days: int) -> str | None:
+    """The ISO day ``days`` before ``day`` (None: ``day`` is not a date, or too early; a filter
+    is then only tested, not also a range)."""
+    try:
+        return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _terms(store: Store, f: EventFilters, *, date_key: str = _DATE_KEY,
+           span: int | None = None) -> list[_Term]:
+    """The filters as conditions. since/until are tested exactly (an event overlapping the
+    period) and also as a range of ``date_key`` (an event overlapping ``since`` starts at most
+    the longest span before it; ``span``: that many days instead, for events known to be no
+    longer), which an index ordered by that key can seek to."""
+    out = []
     if f.bbox:
         west, south, east, north = f.bbox
-        sql.append("latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?")
-        params += [south, north, west, east]
+        out.append(_Term("{p}latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                         (south, north, west, east), "place"))
     if f.actor:
-        sql.append("(actor1_id = ? OR actor2_id = ? OR EXISTS (SELECT 1 FROM "
-                   "json_each(events.associated) WHERE value = ?))")
-        params += [f.actor, f.actor, f.actor]
+        out.append(_actor_term(store, f.actor))
     if f.event_type:
-        sql.append("(event_type = ? OR sub_event_type = ?)")
-        params += [f.event_type, f.event_type]
+        out.append(_type_term(f.event_type))
     if f.country:
-        sql.append("country = ?")
-        params.append(f.country.upper())
+        out.append(_Term("{p}country = ?", (f.country.upper(),), "country"))
     if f.since:
-        sql.append("date_end >= ?")
-        params.append(f.since)
+        out.append(_Term("date_end >= ?", (f.since,)))
+        span = _longest_span(store) if span is None else span
+        earliest = None if span is None else _days_before(f.since, span)
+        if earliest is not None:
+            out.append(_Term(f"{{p}}{date_key} >= ?", (earliest,), "date"))
     if f.until:
-        sql.append("date_start <= ?")
-        params.append(f.until)
+        out.append(_Term("+date_start <= ?", (f.until,)))
+        out.append(_Term(f"{{p}}{date_key} <= ?", (f.until,), "date"))
     if f.modality:
-        sql.append("modality = ?")
-        params.append(f.modality)
+        out.append(_Term("{p}modality = ?", (f.modality,), "modality"))
     if f.min_sources:
-        sql.append("independent_sources >= ?")
-        params.append(f.min_sources)
+        out.append(_Term("{p}independent_sources >= ?", (f.min_sources,), "sources"))
     if f.ids is not None:
-        sql.append("id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(f.ids)))
-    return " AND ".join(sql), params
+        out.append(_Term("{p}id IN (SELECT value FROM json_each(?))",
+                         (json.dumps(sorted(f.ids)),), "ids"))
+    return out
+
+
+def _matches_up_to(store: Store, term: _Term, bound: int) -> int:
+    """How many events ``term`` alone holds, counted from its index up to ``bound``."""
+    if term.index == "ids":
+        return min(bound, len(json.loads(term.params[0])))
+    if term.index == "actor":
+        sql = "SELECT 1 FROM event_actors WHERE actor_id = ?"
+    else:
+        sql = f"SELECT 1 FROM events WHERE {term.render([term.index or ''])}"
+    return store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                              [*term.params, bound]).fetchone()[0]
+
+
+def _rarest(store: Store, terms: list[_Term], families: Iterable[str],
+            bound: int) -> str | None:
+    """Of the terms whose index is one of ``families``, the one with fewest events, if it has
+    fewer than ``bound``."""
+    wanted = set(families)
+    counted = [(_matches_up_to(store, t, bound), t.index) for t in terms if t.index in wanted]
+    found = min(counted, default=(bound, None))
+    return found[1] if found[0] < bound else None
+
+
+# (filter index family, ordered by the date key within it), preferred in this order: a
+# country's index carries type, bounding box and dates to test; the others carry less.
+_DATE_ORDERED = ("country", "sub_event_type", "event_type", "modality")
 
 
 def filter_events_by(events: Iterable[dict[str, Any]], f: EventFilters) -> list[dict[str, Any]]:
@@ -623,22 +795,63 @@ def sort_key(event: dict[str, Any], sort: str) -> str | int:
 
 
 def event_page(store: Store, f: EventFilters, *, sort: str = "date",
-               after: tuple[str | int, str] | None = None, limit: int = 100
-               ) -> list[dict[str, Any]]:
-    """Up to ``limit`` events in ``sort`` order, after the keyset ``after`` (key, id)."""
+               after: tuple[str | int, str] | None = None, limit: int = 100,
+               drive_limit: int = DRIVE_LIMIT) -> list[dict[str, Any]]:
+    """Up to ``limit`` events in ``sort`` order, after the keyset ``after`` (key, id).
+
+    A filter with fewer than ``drive_limit`` events (an actor, a bounding box, a claim status;
+    for the orders but date also a country, a type, a modality) is read through its index and
+    its matches sorted. Otherwise the order's index is walked from the cursor on (for the date
+    orders the country's, type's or modality's own index when one is filtered, from since or
+    to until), each entry tested until the page is full."""
     key, descending = EVENT_SORTS[sort]
-    where, params = _where(f)
-    if after is not None:
-        op = "<" if descending else ">"
-        where += f" AND ({key} {op} ? OR ({key} = ? AND id {op} ?))"
-        params += [after[0], after[0], after[1]]
-    way = "DESC" if descending else "ASC"
+    by_date = key == _DATE_KEY
+    longest = _longest_span(store) if f.since and by_date else None
+    # One event dated "since 2017" would widen since='s range on the date key to years: the
+    # events longer than VAGUE_DAYS that start before the short range are read apart.
+    start = None if longest is None or longest <= VAGUE_DAYS or not f.since else _days_before(
+        f.since, VAGUE_DAYS)
+    terms = _terms(store, f, span=VAGUE_DAYS if start else None)
+    op, way = ("<", "DESC") if descending else (">", "ASC")
+    cursor = None if after is None else _Term(  # its first condition makes a page a seek
+        f"{{p}}{key} {op}= ? AND (+{key} {op} ? OR (+{key} = ? AND +id {op} ?))",
+        (after[0], after[0], after[0], after[1]), "order")
+    terms += [cursor] if cursor else []
+    driver = _rarest(store, terms, {"actor", "place", "ids", "sources",
+                                    *(() if by_date else _DATE_ORDERED)}, drive_limit)
+    if driver is not None:
+        use, order = {driver}, f"+{key} {way}, +id {way}"
+    else:
+        use, order = {"order"}, f"{key} {way}, id {way}"
+        if key == "independent_sources":
+            use.add("sources")
+        present = [x for x in _DATE_ORDERED if x in {t.index for t in terms}]
+        if by_date:
+            use |= {"date", *present[:1]}
+    where, params = _render(terms, use)
     rows = [dict(r) for r in store.conn.execute(
-        f"SELECT * FROM events WHERE {where} ORDER BY {key} {way}, id {way} LIMIT ?",
-        [*params, limit])]
+        f"SELECT * FROM events WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit])]
+    if start is not None:
+        rows = _with_long_events(store, f, start, rows, cursor, descending, limit)
     members = _members(store, [r["id"] for r in rows])
-    names = _actor_names(store)
+    names = _actor_names(store, rows)
     return [event_dict(r, members.get(r["id"], []), names) for r in rows]
+
+
+def _with_long_events(store: Store, f: EventFilters, start: str, rows: list[dict[str, Any]],
+                      cursor: _Term | None, descending: bool, limit: int
+                      ) -> list[dict[str, Any]]:
+    """A date-ordered page merged with the matching events longer than ``VAGUE_DAYS`` that
+    start before ``start`` (where the page's range began), read through events_span."""
+    terms = [*_terms(store, f), _Term(f"{{p}}{_SPAN} > ?", (VAGUE_DAYS,), "span"),
+             _Term(f"+{_DATE_KEY} < ?", (start,)), *([cursor] if cursor else [])]
+    where, params = _render(terms, {"span"})
+    way = "DESC" if descending else "ASC"
+    rows = rows + [dict(r) for r in store.conn.execute(
+        f"SELECT * FROM events WHERE {where} ORDER BY +{_DATE_KEY} {way}, +id {way} LIMIT ?",
+        [*params, limit])]
+    rows.sort(key=lambda r: (r["date_start"] or "", r["id"]), reverse=descending)
+    return rows[:limit]
 
 
 def page_in_memory(events: Iterable[dict[str, Any]], *, sort: str = "date",
@@ -659,8 +872,6 @@ VAGUE_DAYS = 31
 
 
 def _days(start: str | None, end: str | None) -> int:
-    from datetime import date
-
     try:
         return (date.fromisoformat((end or "")[:10]) - date.fromisoformat((start or "")[:10])).days
     except ValueError:
@@ -669,8 +880,6 @@ def _days(start: str | None, end: str | None) -> int:
 
 def _period(day: str | None, bin_: str) -> str | None:
     """The timeline bin of a date: the day, or the Monday of its ISO week."""
-    from datetime import date, timedelta
-
     try:
         d = date.fromisoformat((day or "")[:10])
     except ValueError:
@@ -678,67 +887,80 @@ def _period(day: str | None, bin_: str) -> str | None:
     return (d - timedelta(days=d.weekday())).isoformat() if bin_ == "week" else d.isoformat()
 
 
-def event_timeline(store: Store, f: EventFilters, *, bin_: str = "day", max_bins: int = 10_000
-                   ) -> dict[str, Any]:
-    """Events and fatalities per day (or ISO week, by its Monday) of their start date, grouped
-    in SQL; ``undated``: the events without a start date; ``vague``: those dated only to a
-    period longer than ``VAGUE_DAYS`` ("since 2017"), which a bin would misplace. At most
-    ``max_bins`` bins, oldest first (``truncated`` says when there were more)."""
-    day = ("date(date_start, '-' || ((CAST(strftime('%w', date_start) AS INTEGER) + 6) % 7)"
-           " || ' days')" if bin_ == "week" else "date(date_start)")
-    period = (f"CASE WHEN julianday(date_end) - julianday(date_start) > {VAGUE_DAYS} "
-              f"THEN 'vague' ELSE {day} END")
-    where, params = _where(f)
-    rows = store.conn.execute(
-        f"SELECT {period} AS period, count(*), sum(fatalities), sum(fatalities_low), "
-        f"sum(fatalities_high) FROM events WHERE {where} GROUP BY period "
-        "ORDER BY period IS NULL, period LIMIT ?", [*params, max_bins + 3]).fetchall()
-    undated = sum(r[1] for r in rows if r[0] is None)
-    vague = sum(r[1] for r in rows if r[0] == "vague")
-    items = [{"period": r[0], "events": r[1], "fatalities_best": r[2], "fatalities_low": r[3],
-              "fatalities_high": r[4]} for r in rows if r[0] not in (None, "vague")]
-    return {"bin": bin_, "items": items[:max_bins], "undated": undated, "vague": vague,
-            "truncated": len(items) > max_bins}
-
-
-def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
-                       max_bins: int = 10_000) -> dict[str, Any]:
-    """``event_timeline`` over events computed in memory."""
+def _binned(groups: Iterable[tuple[str | None, str | None, int, int | None, int | None,
+                                     int | None]], bin_: str, max_bins: int) -> dict[str, Any]:
+    """Timeline bins from (date_start, date_end, events, best, low, high) groups."""
     bins: dict[str, dict[str, Any]] = {}
     undated = vague = 0
 
     def add(a: int | None, b: int | None) -> int | None:
         return a if b is None else b if a is None else a + b
 
-    for e in events:
-        p = _period(e["date"]["start"], bin_)
+    for start, end, n, *figures in groups:
+        p = _period(start, bin_)
         if p is None:
-            undated += 1
+            undated += n
             continue
-        if _days(e["date"]["start"], e["date"]["end"]) > VAGUE_DAYS:
-            vague += 1
+        if _days(start, end) > VAGUE_DAYS:
+            vague += n
             continue
         item = bins.setdefault(p, {"period": p, "events": 0, "fatalities_best": None,
                                    "fatalities_low": None, "fatalities_high": None})
-        item["events"] += 1
-        for k in ("best", "low", "high"):
-            item[f"fatalities_{k}"] = add(item[f"fatalities_{k}"], e["fatalities"][k])
+        item["events"] += n
+        for k, value in zip(("best", "low", "high"), figures, strict=True):
+            item[f"fatalities_{k}"] = add(item[f"fatalities_{k}"], value)
     items = [bins[p] for p in sorted(bins)]
     return {"bin": bin_, "items": items[:max_bins], "undated": undated, "vague": vague,
             "truncated": len(items) > max_bins}
 
 
-def event_points(store: Store, f: EventFilters, *, cap: int = 5000) -> dict[str, Any]:
+def event_timeline(store: Store, f: EventFilters, *, bin_: str = "day", max_bins: int = 10_000
+                   ) -> dict[str, Any]:
+    """Events and fatalities per day (or ISO week, by its Monday) of their start date;
+    ``undated``: the events without a start date; ``vague``: those dated only to a period
+    longer than ``VAGUE_DAYS`` ("since 2017"), which a bin would misplace. At most ``max_bins``
+    bins, oldest first (``truncated`` says when there were more).
+
+    SQL groups the events by their (start, end) dates, walking events_date_figures (or a
+    filter's index) in date order; the few thousand groups are put in bins here, by the same
+    rules as ``timeline_in_memory``."""
+    terms = _terms(store, f, date_key="date_start")
+    where, params = _render(terms, {t.index for t in terms if t.index})
+    groups = store.conn.execute(
+        "SELECT date_start, date_end, count(*), sum(fatalities), sum(fatalities_low), "
+        f"sum(fatalities_high) FROM events WHERE {where} GROUP BY date_start, date_end",
+        params).fetchall()
+    return _binned(groups, bin_, max_bins)
+
+
+def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
+                       max_bins: int = 10_000) -> dict[str, Any]:
+    """``event_timeline`` over events computed in memory."""
+    return _binned(((e["date"]["start"], e["date"]["end"], 1, e["fatalities"]["best"],
+                     e["fatalities"]["low"], e["fatalities"]["high"]) for e in events),
+                   bin_, max_bins)
+
+
+def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
+                 drive_limit: int = MAP_DRIVE_LIMIT) -> dict[str, Any]:
     """Map points ``[id, lon, lat, event_type, best fatalities]`` of the events with
     coordinates: the ``cap`` with most fatalities (unknown last), then the latest;
-    ``total``: how many events with coordinates match."""
-    where, params = _where(f)
-    where += " AND latitude IS NOT NULL AND longitude IS NOT NULL"
+    ``total``: how many events with coordinates match.
+
+    Up to ``drive_limit`` matches are read through their filter's index and sorted; more,
+    and events_map (events_country_map for a country) is walked in the map's order."""
+    terms = [*_terms(store, f),
+             _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "place")]
+    where, params = _render(terms, {t.index for t in terms if t.index})
     total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    order = "coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id"
+    if total <= drive_limit:
+        order = ", ".join(f"+{part}" for part in order.split(", "))
+    else:
+        where, params = _render(terms, {"country"})
     items = [list(r) for r in store.conn.execute(
         f"SELECT id, longitude, latitude, event_type, fatalities FROM events WHERE {where} "
-        "ORDER BY coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id LIMIT ?",
-        [*params, cap])]
+        f"ORDER BY {order} LIMIT ?", [*params, cap])]
     return {"total": total, "items": items}
 
 
