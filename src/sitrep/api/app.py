@@ -53,9 +53,11 @@ DEFAULT_PAGE = 100
 # The most points /api/map returns (most fatalities first) and timeline bins.
 MAP_CAP = 5000
 MAX_BINS = 10_000
-# A day of years 1000 to 2999 (a month of 31 days at most; the day is checked when parsed):
-# the queries subtract spans from these dates, which must stay within Python's date range.
-DAY = r"^[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+# A day of the years 1000 to 2999 (the queries subtract spans from it: it stays within
+# Python's dates), as the schema can say it: only February 29 of a year not leap passes this
+# and is refused when parsed.
+DAY = (r"^[12]\d{3}-((0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-9])|(0[13-9]|1[0-2])-30"
+       r"|(0[13578]|1[02])-31)$")
 STATUS = "^(unverified|unconfirmed-by|disputed|corroborated|confirmed)$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such record"}}
 REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {

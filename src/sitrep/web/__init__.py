@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,6 +40,8 @@ def mount_ui(app: FastAPI) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response: Response = await call_next(request)
+        if response.status_code == 405:
+            response.headers["Allow"] = allowed_methods(app, request)
         for name, value in SECURITY_HEADERS.items():
             if name == "Content-Security-Policy" and request.url.path.startswith(DOCS_PATHS):
                 continue
@@ -50,3 +53,15 @@ def mount_ui(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
+
+
+def allowed_methods(app: FastAPI, request: Request) -> str:
+    """The ``Allow`` header of a 405: the methods of every route of the path. Starlette names
+    only those of the first route that matched it (GET for ``/api/events/{id}/reviews``, which
+    also takes POST)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
