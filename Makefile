@@ -8,7 +8,7 @@ SITREP := $(VENV)/bin/sitrep
 DEV    ?= ../shared/data/dev
 DB     ?= sitrep.db
 
-.PHONY: demo test eval bench lint lock clean vendor screenshots chromium crash
+.PHONY: demo test eval bench bench-scale bench-spark lint lock clean vendor screenshots chromium crash
 
 # The venv, with pip upgraded first (the stock pip 23 skips trafilatura's lxml_html_clean
 # extra) and every dependency pinned by constraints.txt.
@@ -84,6 +84,15 @@ bench: $(VENV)/.base
 	$(PY) bench/bench_dupes.py
 	$(PY) bench/bench_consolidate.py
 	$(PY) bench/bench_api.py
+
+# Whole runs on generated corpora (issue 9; long: about 20 minutes each on 2 cores):
+# `sitrep analyze` with 1 process and all cores against bare spaCy at 1k and 10k documents
+# (add --with-50k for the scaling curve's last point), and the Spark job in local mode.
+bench-scale: $(VENV)/.base
+	$(PY) bench/bench_scale.py --sizes 1000 10000
+
+bench-spark: $(VENV)/.test
+	$(PY) bench/bench_spark.py --docs 10000 --load
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check src tests bench scripts
