@@ -61,7 +61,8 @@ DAY = (r"^[12]\d{3}-((0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-9])|(0[13-9]|1[0-2])-30"
 STATUS = "^(unverified|unconfirmed-by|disputed|corroborated|confirmed)$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such record"}}
 REVIEW_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **NOT_FOUND, 401: {"description": "No bearer token, or not the server's"},
+    **NOT_FOUND, 400: {"description": "The body is not JSON"},
+    401: {"description": "No bearer token, or not the server's"},
     403: {"description": "The server is read-only (started without --review)"}}
 READ_ONLY = ("this server is read-only: start it with `sitrep serve --review` to accept "
              "reviews")
