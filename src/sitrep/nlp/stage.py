@@ -72,34 +72,42 @@ def run_analysis(store: Store, settings: Settings, *, run_id: int | None = None,
         results: Generator[Analysis, None, None] = analyze(documents(), settings.spacy_model)
     else:
         results = _in_workers(documents(), settings, workers)
-    pending = 0
-    store.conn.execute("BEGIN IMMEDIATE")
+    pending: list[Analysis] = []
+
+    def store_pending() -> None:
+        # Results wait here and are written in one short transaction per batch: the write
+        # lock is held while writing, not while the pipeline analyses the next documents, so
+        # a review posted to `sitrep serve` meanwhile waits milliseconds, not a batch.
+        batch = pending.copy()
+        pending.clear()
+        if not batch:
+            return
+        with store.transaction():
+            for result in batch:
+                save_analysis(store, result.document_id, result.status, result.detail,
+                              result.found, version, run_id, texts.pop(result.document_id, ""))
+                if result.status == "failed":
+                    rejection = Rejection(sources.pop(result.document_id), "nlp", "error",
+                                          result.detail or "failed", result.document_id)
+                    store.add_rejection(rejection, run_id)
+                    progress.rejected(rejection)
+                    summary.failed += 1
+                else:
+                    sources.pop(result.document_id, None)
+                    if result.status == "skipped":
+                        summary.skipped += 1
+                    else:
+                        summary.analysed += 1
+
     try:
         for result in results:
-            save_analysis(store, result.document_id, result.status, result.detail,
-                          result.found, version, run_id, texts.pop(result.document_id, ""))
-            if result.status == "failed":
-                rejection = Rejection(sources.pop(result.document_id), "nlp", "error",
-                                      result.detail or "failed", result.document_id)
-                store.add_rejection(rejection, run_id)
-                progress.rejected(rejection)
-                summary.failed += 1
-            else:
-                sources.pop(result.document_id, None)
-                if result.status == "skipped":
-                    summary.skipped += 1
-                else:
-                    summary.analysed += 1
+            pending.append(result)
             progress.stage_advance()
-            pending += 1
-            if pending >= settings.commit_every:
-                store.conn.execute("COMMIT")
-                store.conn.execute("BEGIN IMMEDIATE")
-                pending = 0
+            if len(pending) >= settings.commit_every:
+                store_pending()
     finally:
         results.close()  # stops the workers when the run ends early
-        if store.conn.in_transaction:
-            store.conn.execute("COMMIT")
+        store_pending()  # keep what was done before an interrupt
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
