@@ -325,3 +325,82 @@ def test_a_reviewer_corrects_a_field_and_sees_it_beside_the_machine_value(browse
         assert reviewed["reviewed"]["fatalities"]["value"] == machine + 1
         assert reviewed["event"]["fatalities"]["best"] == machine
         context.close()
+
+
+ATTACKER = "attacker.example"
+# Elements no article string may become, anywhere in the page's main content.
+INJECTED = ("main script, main iframe, main object, main embed, main img, main form[action], "
+            "main [onmouseover], main [onerror], main [onload], main [onfocus], main base, "
+            "main a[href^='javascript:' i], main a[href^='data:' i]")
+
+
+def _nothing_ran(page, requests: list[str], server: str) -> None:
+    assert page.locator(INJECTED).count() == 0
+    assert page.locator("body[data-pwned]").count() == 0
+    assert page.locator("body").evaluate("b => typeof window.__pwned") == "undefined"
+    assert [u for u in requests if ATTACKER in u] == []
+    assert [u for u in requests if not u.startswith((server, "data:"))] == []
+    assert page.problems == []  # no dialog, no page error, no console error (CSP refusals)
+
+
+def test_article_titles_sites_quotes_and_notes_are_text_in_every_view(page, api, server):
+    """An article whose title, site name, quoted speech and text carry markup (and whose
+    head holds scripts, a javascript: canonical URL, a base href, a meta refresh, remote
+    styles and trackers): shown in search results, the document view, each of its events and
+    the claims list, every string is the characters it is and nothing runs or is fetched."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    hit = api.get("/api/search", params={"q": "Menaka lorries"}).json()["items"]
+    assert hit, "tests/fixtures/hostile/menaka-ambush_payloads-in-metadata.html not ingested"
+    doc = api.get(f"/api/documents/{hit[0]['id']}").json()
+    title, site = doc["title"], doc["site"]
+    assert "<script>window.__pwned='title'</script>" in title and "onmouseover" in site
+    quote = "<script>alert('these killers')</script>"
+
+    page.goto("/#/search?q=Menaka%20lorries")
+    _ready(page, "search")
+    results = page.inner_text("#search-results")
+    assert title in results and site in results
+    assert "<script>window.__pwned='title'</script" in hit[0]["snippet"]
+    assert page.locator("#search-results mark").first.inner_text().lower() in ("menaka",
+                                                                                "lorries")
+    _nothing_ran(page, requests, server)
+
+    page.goto(f"/#/doc/{doc['id']}")
+    _ready(page, "document")
+    assert page.inner_text("#doc-full .doctitle") == title
+    assert site in page.inner_text("#doc-full .docmeta")
+    page.hover("#doc-full .docmeta")
+    text = page.inner_text("#doc-full .doctext")
+    assert quote in text and "<b onmouseover=alert(1)>Ganda Izo</b>" in text
+    assert '"<iframe src=javascript:alert(1)>"' in text
+    _nothing_ran(page, requests, server)
+
+    events = api.get("/api/events", params={"limit": 500}).json()["items"]
+    mine = [e for e in events if any(r["document_id"] == doc["id"] for r in e["reports"])]
+    assert len(mine) >= 2 and any("<b onmouseover" in (e["notes"] or "") for e in mine)
+    for event in mine:
+        page.goto(f"/#/event/{event['id']}")
+        _ready(page, "event")
+        reports = page.inner_text("#event-reports")
+        assert title in reports and site in reports
+        if event["notes"]:
+            assert event["notes"] in page.inner_text("#event-fields")
+        page.locator("#event-reports li", has_text="Menaka").locator("button").click()
+        page.wait_for_selector("#event-doc .doctext")
+        assert page.inner_text("#event-doc .doctitle") == title
+        assert quote in page.inner_text("#event-doc .doctext")
+        _nothing_ran(page, requests, server)
+
+    group = next(c for c in api.get("/api/claims", params={"limit": 500}).json()["items"]
+                 if quote in c["content"])
+    page.goto("/")
+    _ready(page, "overview")
+    page.click("#tab-claims")
+    row = page.locator("#claims tbody tr", has_text="these killers")
+    while not row.count() and page.locator("#claims-more").is_visible():
+        page.click("#claims-more")
+        page.wait_for_timeout(300)
+    assert row.count() == 1 and group["content"] in row.inner_text()
+    assert page.locator("#claims tbody").inner_text().count(quote) == 1
+    _nothing_ran(page, requests, server)
