@@ -139,6 +139,14 @@ def test_an_event_counting_its_sources_wrong_is_reported(analysed, tmp_path):
     assert p["table"] == "events" and p["detail"].startswith("event's members")
 
 
+def test_an_event_actor_missing_from_the_lookup_is_reported(analysed, tmp_path):
+    db = broken_copy(analysed, tmp_path, "DELETE FROM event_actors WHERE (actor_id, event_id) "
+                     "= (SELECT actor_id, event_id FROM event_actors LIMIT 1)")
+    _, report = check(db)
+    [p] = problems_of(report, "references")
+    assert p["table"] == "events" and "is not in event_actors" in p["detail"]
+
+
 def test_raw_bytes_that_are_not_their_id_are_reported(analysed, tmp_path):
     db = broken_copy(analysed, tmp_path, "UPDATE documents SET raw = "
                      "(SELECT raw FROM documents ORDER BY id DESC LIMIT 1) "

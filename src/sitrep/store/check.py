@@ -10,7 +10,8 @@
   verifications, cited sources, consolidated events' figures); a claim's content columns
   agree with its content spans.
 * ``references``: what SQLite's foreign keys do not declare: consolidated event members point
-  at stored reports and events, every event has members and counts them right, merge
+  at stored reports and events, every event has members and counts them right, its actors
+  are in the ``event_actors`` lookup (and nothing else is), merge
   decisions, claim links and verifications point at stored rows, ids carry their document's
   id, the link indexes point at stored documents.
 
@@ -429,6 +430,17 @@ REFERENCES = (
      "LEFT JOIN event_members m ON m.event_id = e.id GROUP BY e.id "
      "HAVING e.sources != count(DISTINCT m.document_id) "
      "OR e.independent_sources != count(DISTINCT m.origin)"),
+    ("event actor's event", {"event_actors", "events"},
+     "SELECT 'event_actors', a.actor_id || ' ' || a.event_id, 'event ' || a.event_id || "
+     "' is not stored' FROM event_actors a WHERE NOT EXISTS "
+     "(SELECT 1 FROM events e WHERE e.id = a.event_id)"),
+    ("event's actors", {"event_actors", "events"},
+     "SELECT 'events', x.event_id, 'actor ' || x.actor_id || ' is not in event_actors' FROM "
+     "(SELECT id AS event_id, actor1_id AS actor_id FROM events WHERE actor1_id IS NOT NULL "
+     "UNION ALL SELECT id, actor2_id FROM events WHERE actor2_id IS NOT NULL "
+     "UNION ALL SELECT e.id, j.value FROM events e, json_each(e.associated) j "
+     "WHERE j.type = 'text') x WHERE NOT EXISTS (SELECT 1 FROM event_actors a "
+     "WHERE a.actor_id = x.actor_id AND a.event_id = x.event_id)"),
     ("merge decision's reports", {"event_decisions", "event_reports"},
      "SELECT 'event_decisions', d.rowid, 'report_id ' || d.report_id || ' is not stored' "
      "FROM event_decisions d WHERE NOT EXISTS "
