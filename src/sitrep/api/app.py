@@ -105,7 +105,7 @@ Name = Annotated[str | None, Query(min_length=1, max_length=120,
 # Path ids: an event id or a prefix of one (its first characters), a claim group id, a
 # document id or a prefix of one. Anything else is a 422 before the database is asked (no
 # LIKE wildcard reaches a prefix lookup).
-EventId = Annotated[str, InPath(pattern=r"^ev-[0-9a-f]{0,77}$",
+EventId = Annotated[str, InPath(pattern=r"^ev-[0-9a-z]{0,77}$",
                                 description="an event id (ev-…) or a prefix of one")]
 ClaimKey = Annotated[str, InPath(pattern=r"^cg-[0-9a-f]{12}$",
                                  description="a claim group id: cg- and 12 hex digits")]
