@@ -404,3 +404,40 @@ def test_article_titles_sites_quotes_and_notes_are_text_in_every_view(page, api,
     assert row.count() == 1 and group["content"] in row.inner_text()
     assert page.locator("#claims tbody").inner_text().count(quote) == 1
     _nothing_ran(page, requests, server)
+
+
+OUR_HREFS = ["#/event/ev-0274e9acaf9ecd52", "#/doc/6a8c", "/static/app.css",
+             "/api/events.csv?type=Battles", "https://example.org/a?b=c#d", "HTTP://example.org"]
+HOSTILE_HREFS = [
+    "javascript:window.__pwned=1", " javascript:window.__pwned=1", "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)", "java\nscript:alert(1)", "\x01javascript:alert(1)",
+    "javascript&colon;alert(1)", "data:text/html,<script>alert(1)</script>",
+    "data:image/svg+xml,<svg onload=alert(1)>", "vbscript:msgbox(1)", "blob:http://x/1",
+    "//attacker.example/x", "/\\attacker.example/x", "\\\\attacker.example/x",
+    "/\t/attacker.example", "/\n/attacker.example", "https:attacker.example",
+    "http:/attacker.example", "https:///attacker.example", "https:\\\\attacker.example",
+    "#\njavascript:alert(1)", "file:///etc/passwd", "http\u2028://attacker.example",
+]
+
+
+def test_the_ui_builds_links_only_to_itself_and_the_web(page, server):
+    """The UI's own link builder (api.js ``el`` and ``safeHref``, imported in the page as
+    the UI imports it): hostile hrefs leave no href at all, ours are kept as they are."""
+    page.goto("/")
+    _ready(page, "overview")
+    built = page.locator("body").evaluate(
+        """async (_, hrefs) => {
+             const api = await import('/static/api.js');
+             return hrefs.map((h) => {
+               const a = api.el('a', {href: h}, 'x');
+               return [h, api.safeHref(h), a.getAttribute('href'),
+                       a.hasAttribute('href') ? a.protocol + '//' + a.host : null];
+             });
+           }""", OUR_HREFS + HOSTILE_HREFS)
+    for href, safe, attribute, where in built[:len(OUR_HREFS)]:
+        assert safe and attribute == href, href
+        assert where in (server.rstrip("/").replace("http://", "http://", 1),
+                         "https://example.org", "http://example.org"), (href, where)
+    for href, safe, attribute, _ in built[len(OUR_HREFS):]:
+        assert not safe and attribute is None, (href, attribute)
+    assert page.problems == []

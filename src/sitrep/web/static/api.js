@@ -67,9 +67,12 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 export function safeHref(href) {
-  const text = String(href).trim();
+  const text = String(href);
+  // Browsers drop spaces and control characters anywhere in a URL ("java\tscript:") and read
+  // a backslash as a slash ("/\evil.example" is another host): neither is ever ours.
+  if (/[\u0000-\u0020\u007f-\u009f\u2028\u2029\\]/.test(text)) return false;
   return text.startsWith("#") || (text.startsWith("/") && !text.startsWith("//"))
-    || /^https?:\/\//i.test(text);
+    || /^https?:\/\/[^/]/i.test(text);
 }
 
 export function clear(node) {
