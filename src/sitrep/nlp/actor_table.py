@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import spacy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..lexicon import table
 from ..records import Actor
 from .countries import country_of, fold
+from .parsed import phrase_text, words_of
 
 # Aliases this short, or written in capitals, keep their case when matched ("IS" ≠ "is").
 CASE_SENSITIVE_MAX_CHARS = 5
@@ -102,13 +103,14 @@ def noun_category(words: str, *categories: str) -> str | None:
 def match_table(doc: Doc, start: int) -> tuple[int, str] | None:
     """(end token, actor id) of the longest table alias starting at token ``start``."""
     t = actor_table()
-    first = doc[start].text
+    tokens = words_of(doc)
+    first = tokens[start]
     lengths = sorted({*t.lengths.get(first, ()), *t.folded_lengths.get(fold(first), ())},
                      reverse=True)
     for n in lengths:
         if start + n > len(doc):
             continue
-        words = tuple(tok.text for tok in doc[start:start + n])
+        words = tuple(tokens[start:start + n])
         if words in t.sensitive:
             return start + n, t.sensitive[words]
         hit = t.insensitive.get(tuple(fold(w) for w in words))
@@ -125,12 +127,11 @@ MAX_COUNTRY_TOKENS = 5
 
 def match_country(doc: Doc, start: int) -> tuple[int, str] | None:
     """(end token, ISO2) of the longest country name or demonym starting at ``start``."""
-    first = doc[start]
-    if not (first.text[:1].isupper() or first.text.isupper()):
+    first = words_of(doc)[start]
+    if not (first[:1].isupper() or first.isupper()):
         return None
     for n in range(min(MAX_COUNTRY_TOKENS, len(doc) - start), 0, -1):
-        span: Span = doc[start:start + n]
-        code = country_of(span.text)
+        code = country_of(phrase_text(doc, start, start + n))
         if code:
             return start + n, code
     return None

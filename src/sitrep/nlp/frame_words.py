@@ -31,18 +31,28 @@ NOUN_CATEGORY = {"military": "state", "police": "state", "government": "state",
                  "civilians": "civilian"}
 # Sentence cue categories a single word gives only as a noun.
 NOUN_ONLY_CUES = frozenset({"crowd_violence"})
+_FORMS = "sitrep.forms"  # user_data key of the per-token forms
 
 
 def _norm(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
-def forms(tok: Token) -> set[str]:
-    """A token's lemma and lower-cased text; plural proper nouns also without their "s"."""
+def forms(tok: Token) -> frozenset[str]:
+    """A token's lemma and lower-cased text; plural proper nouns also without their "s".
+    Worked out for the whole document at the first call (the frame rules ask for every
+    token's forms several times)."""
+    table = tok.doc.user_data.get(_FORMS)
+    if table is None:
+        table = tok.doc.user_data[_FORMS] = [_forms(t) for t in tok.doc]
+    return table[tok.i]
+
+
+def _forms(tok: Token) -> frozenset[str]:
     out = {_norm(tok.lemma_), _norm(tok.text)}
     if tok.tag_ in ("NNPS", "NNS") and len(tok.text) > 4 and tok.text.lower().endswith("s"):
         out.add(_norm(tok.text[:-1]))
-    return out
+    return frozenset(out)
 
 
 @cache
