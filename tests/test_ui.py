@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -338,7 +340,7 @@ def _nothing_ran(page, requests: list[str], server: str) -> None:
     assert page.locator(INJECTED).count() == 0
     assert page.locator("body[data-pwned]").count() == 0
     assert page.locator("body").evaluate("b => typeof window.__pwned") == "undefined"
-    assert [u for u in requests if ATTACKER in u] == []
+    assert [u for u in requests if urlsplit(u).hostname == ATTACKER] == []
     assert [u for u in requests if not u.startswith((server, "data:"))] == []
     assert page.problems == []  # no dialog, no page error, no console error (CSP refusals)
 
@@ -441,3 +443,28 @@ def test_the_ui_builds_links_only_to_itself_and_the_web(page, server):
     for href, safe, attribute, _ in built[len(OUR_HREFS):]:
         assert not safe and attribute is None, (href, attribute)
     assert page.problems == []
+
+
+@pytest.mark.parametrize("fragment", [
+    "#/search?q=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E",
+    "#/?type=%3Csvg%20onload%3Dalert(1)%3E&actor=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+    "&country=%3Cb%3E&bbox=javascript%3Aalert(1)",
+    "#/event/%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E",
+    "#/doc/%22%3E%3Cimg%20src%3Dhttp%3A%2F%2Fattacker.example%2Fx%3E?start=0&end=%3Cb%3E",
+], ids=["search", "filters", "event", "document"])
+def test_a_crafted_link_to_the_ui_runs_nothing(page, server, fragment):
+    """A link someone sends an analyst, with markup in the view's address: it is shown as
+    text (the search title) or refused with a message; nothing runs or is fetched."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("/" + fragment)
+    page.wait_for_selector("body[data-ready]", timeout=30_000)
+    if "search" in fragment:
+        assert page.inner_text("#search-title") == (
+            'Search: <img src=x onerror="window.__pwned=1">')
+    elif page.get_attribute("body", "data-ready") == "error":
+        assert page.inner_text("#error")  # the API's refusal, as text
+        page.problems[:] = [p for p in page.problems  # the refused request itself
+                            if not re.search(r"Failed to load resource.* (404|422) ", p)]
+    page.mouse.move(400, 300)
+    _nothing_ran(page, requests, server)
