@@ -26,6 +26,25 @@ def test_schema_is_migrated_and_in_wal_mode(db):
     assert con.execute("PRAGMA user_version").fetchone()[0] == len(migrations())
 
 
+def test_per_document_rows_are_found_by_index_not_by_reading_the_table(db):
+    """Re-analysing or deleting a document removes its rows from every table keyed by
+    document (and SQLite checks each table referring to documents): each such lookup must be
+    an index search, or the time per document grows with the database."""
+    with open_store(db):
+        pass
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE '%fts%'")]
+    keyed = [t for t in tables if any(fk[2] == "documents" and fk[3] == "document_id"
+                                      for fk in con.execute(f"PRAGMA foreign_key_list({t})"))]
+    assert {"claims", "claim_events", "claim_verifications", "event_reports"} <= set(keyed)
+    for table in keyed:
+        plan = " ".join(r[3] for r in con.execute(
+            f"EXPLAIN QUERY PLAN DELETE FROM {table} WHERE document_id = ?", ("x",)))
+        assert plan.startswith("SEARCH"), f"{table}: {plan}"
+
+
 def test_newer_schema_is_refused(db):
     with open_store(db):
         pass
