@@ -147,12 +147,8 @@ def test_since_and_until_keep_an_event_dated_to_a_long_period(api, everything):
     assert longest["id"] not in ids(until=(start - timedelta(days=1)).isoformat())
     # Every boundary of every event, against the overlap test in Python, in both date orders.
     days = sorted({d for e in dated for d in (e["date"]["start"], e["date"]["end"])})
-    # and days the API's pattern lets through though no calendar has them: compared as text.
-    for day in [*days[::3], "2024-02-31", "0001-01-01", "0000-00-00"]:
-        try:
-            after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-        except ValueError:
-            after = day
+    for day in days[::3]:
+        after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
         for params in ({"since": day}, {"until": day}, {"since": day, "until": after}):
             wanted = [e["id"] for e in dated
                       if ("since" not in params or e["date"]["end"] >= params["since"])
@@ -169,6 +165,8 @@ FILTERS = [
     {"country": "SD", "event_type": "Explosions/Remote violence", "since": "2024-01-01"},
     {"actor": "jnim"}, {"bbox": (-20.0, -40.0, 60.0, 40.0), "min_sources": 1,
                                "since": "2023-01-01", "until": "2024-12-31"},
+    # A day no calendar has (the API refuses it; the CLI passes it on): compared as text.
+    {"since": "2024-02-31", "until": "2024-03-31"},
 ]
 
 
