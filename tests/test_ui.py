@@ -468,3 +468,41 @@ def test_a_crafted_link_to_the_ui_runs_nothing(page, server, fragment):
                             if not re.search(r"Failed to load resource.* (404|422) ", p)]
     page.mouse.move(400, 300)
     _nothing_ran(page, requests, server)
+
+
+# Stand-ins for the CDN's Swagger UI (the tests run offline): enough for the page's own
+# inline script to start it.
+SWAGGER_STUB = """window.SwaggerUIBundle = function (config) {
+  document.getElementById("swagger-ui").textContent = "started with " + config.url;
+};
+SwaggerUIBundle.presets = { apis: {} };
+SwaggerUIBundle.SwaggerUIStandalonePreset = {};"""
+
+
+def test_the_api_docs_run_their_own_scripts_and_nothing_else(browser, server):
+    """/docs has a policy of its own (its CDN and its inline script's hash): the page starts
+    (the CDN answered by a stand-in), and a script that is not the page's own is refused."""
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.route("https://cdn.jsdelivr.net/**", lambda route: route.fulfill(
+        body=SWAGGER_STUB if route.request.url.endswith(".js") else "",
+        content_type="text/javascript" if route.request.url.endswith(".js") else "text/css"))
+    page.route("https://fastapi.tiangolo.com/**", lambda route: route.abort())
+    response = page.goto("/docs")
+    policy = response.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy and "'unsafe-eval'" not in policy
+    page.wait_for_selector("#swagger-ui:has-text('started with /openapi.json')")
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+    # Code the page did not ship (as an injected inline script would be) is refused.
+    page.locator("body").evaluate("""b => {
+        const s = document.createElement("script");
+        s.textContent = "document.body.dataset.pwned = 'docs'";
+        b.append(s);
+    }""")
+    page.wait_for_timeout(200)
+    assert page.locator("body[data-pwned]").count() == 0
+    assert [m for m in messages if "Content Security Policy" in m]
+    context.close()
