@@ -18,7 +18,9 @@ system, unlike wall time not skewed by other work on the machine), and its peak 
 /proc. Bare spaCy is ``nlp.pipe(texts, n_process=W)`` of the same model over the clean texts
 sitrep stored (model load not timed); the ratio is spaCy's time over sitrep's (goal ≥ 0.5).
 
-``--profile``: cProfile of a single-process ``sitrep analyze`` of the first 300 documents,
+``--profile``: where the time goes in the first 300 documents: the CPU time per document of
+reading and cleaning, the spaCy parse, each annotator and storing the results, measured
+without a profiler (see ``breakdown``); then a cProfile of a single-process ``sitrep analyze``,
 the top 15 functions by cumulative and by own time.
 """
 
@@ -386,6 +388,65 @@ def profile(corpus: Path, scratch: Path, top: int = 15) -> dict[str, list[dict[s
     return result
 
 
+def breakdown(corpus: Path, scratch: Path) -> dict[str, object]:
+    """CPU time per document of each part of the per-document path, measured in this process
+    without a profiler: reading and cleaning, the spaCy parse, each annotator, storing the
+    results (rows built and written to a real database). cProfile alone misleads here: spaCy
+    is compiled with profiling hooks, so under a profiler every Token it builds looks costly
+    and Python code that touches many tokens looks several times slower than it runs."""
+    from sitrep.nlp import registry
+    from sitrep.nlp.model import load_model
+    from sitrep.nlp.pipeline import DEFAULT_ANNOTATORS, NEEDED_COMPONENTS, preload
+    from sitrep.store import open_store
+    from sitrep.store.mentions import save_analysis
+
+    settings = load_settings()
+    limits = settings.limits
+    clock = time.process_time
+    parts: dict[str, float] = {}
+    started = clock()
+    docs, raws = [], []
+    for path in sorted(corpus.glob("*.jsonl")):
+        for raw in read_path(path, limits):
+            if isinstance(raw, Exception):
+                continue
+            docs.append(process(raw, limits))
+            raws.append(raw)
+    parts["read + clean"] = clock() - started
+    preload(settings.spacy_model, DEFAULT_ANNOTATORS)
+    nlp = load_model(settings.spacy_model)
+    disabled = [n for n in nlp.pipe_names
+                if n not in NEEDED_COMPONENTS and not n.startswith("sitrep_")]
+    started = clock()
+    parsed = list(nlp.pipe((d.text for d in docs), batch_size=32, disable=disabled))
+    parts["spaCy parse"] = clock() - started
+    found: list[dict[str, tuple[object, ...]]] = []
+    for doc, spacy_doc in zip(docs, parsed, strict=True):
+        ctx = registry.Context(doc, spacy_doc, {})
+        for ann in registry.ordered(DEFAULT_ANNOTATORS):
+            started = clock()
+            ctx.found[ann.assigns] = ann.fn(ctx)
+            key = f"annotator {ann.name}"
+            parts[key] = parts.get(key, 0.0) + clock() - started
+        found.append(ctx.found)
+    db = scratch / "breakdown.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with open_store(db) as store:
+        with store.transaction():
+            for doc, raw in zip(docs, raws, strict=True):
+                store.add_document(doc, raw, None)
+        started = clock()
+        with store.transaction():
+            for doc, result in zip(docs, found, strict=True):
+                save_analysis(store, doc.id, "done", None, result, "bench", None, doc.text)
+        parts["store results"] = clock() - started
+    total = sum(parts.values())
+    return {"documents": len(docs), "total_ms_per_doc": round(1000 * total / len(docs), 1),
+            "parts": [{"part": k, "ms_per_doc": round(1000 * v / len(docs), 2),
+                       "share": round(v / total, 3)} for k, v in parts.items()]}
+
+
 def _short_path(path: str) -> str:
     for marker in ("site-packages/", "src/", "lib/python3"):
         if marker in path:
@@ -419,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         corpus = write_corpus(args.dir, PROFILE_DOCS, args.seed)
         console.print(f"profiling a single-process run of {PROFILE_DOCS} documents…")
+        report["breakdown"] = breakdown(corpus, args.dir)
         report["profile"] = profile(corpus, args.dir)
 
     for n in sizes:
@@ -480,6 +542,15 @@ def _print(report: dict[str, object]) -> None:
     if "fastest_10k_seconds" in report:
         s = float(report["fastest_10k_seconds"])  # type: ignore[arg-type]
         console.print(f"10k documents: {s / 60:.1f} min (goal < 15 min)")
+    if "breakdown" in report:
+        b = report["breakdown"]
+        t = Table(title=f"where the time goes: CPU ms per document, one process, "
+                        f"{b['documents']} documents (total {b['total_ms_per_doc']} ms)")  # type: ignore[index]
+        for name in ("part", "ms/doc", "share"):
+            t.add_column(name, justify="left" if name == "part" else "right")
+        for row in b["parts"]:  # type: ignore[index]
+            t.add_row(row["part"], f"{row['ms_per_doc']:.1f}", f"{row['share']:.0%}")
+        console.print(t)
     if "profile" in report:
         prof = report["profile"]
         for key in ("cumulative", "own"):
