@@ -155,7 +155,7 @@ def test_every_schemathesis_check_passes(sample_db, tmp_path_factory, tmp_path):
              "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--seed", "10",
              "--suppress-health-check", "all", "--header", f"Authorization: Bearer {TOKEN}",
              "--request-timeout", "30", "--report", "json", "--report-dir", str(tmp_path)],
-            capture_output=True, text=True, timeout=600)
+            capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache there
         assert server.poll() is None
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     report = json.loads(next(tmp_path.glob("json-*.json")).read_text())
