@@ -167,6 +167,23 @@ def test_every_schemathesis_check_passes(sample_db, tmp_path_factory, tmp_path):
           f"{report['operations']['tested']} operations, every check")
 
 
+def test_every_answer_has_a_schema(openapi):
+    """Each operation's success answer states its shape (what schemathesis checks answers
+    against): an object schema with required keys, not FastAPI's bare "an object"."""
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            status = "201" if method == "post" else "200"
+            content = operation["responses"][status]["content"]
+            for media, body in content.items():
+                if media == "text/csv":
+                    continue
+                schema = body["schema"]
+                if method == "post":  # a stored review: its fields are the store's
+                    assert schema["type"] == "object"
+                    continue
+                assert schema.get("required") and schema.get("properties"), (method, path)
+
+
 # -- SQL injection -----------------------------------------------------------------------------
 
 def _items(response: httpx.Response) -> list:

@@ -523,7 +523,9 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
         return aggregates.get(("stats",), compute)
 
     from ..web import mount_ui
+    from .schemas import describe_responses
 
+    describe_responses(app)
     mount_ui(app)
     return app
 
