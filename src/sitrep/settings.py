@@ -30,8 +30,14 @@ class Limits:
     # Documents taken from one container file (WARC records, feed items, JSONL lines).
     max_records_per_file: int = 1_000_000
     # Characters of clean text kept per document; longer texts are rejected, not truncated,
-    # so that offsets never silently refer to a cut text.
-    max_text_chars: int = 5_000_000
+    # so that offsets never silently refer to a cut text. spaCy refuses texts over its
+    # max_length (1,000,000 characters) and its parser's memory grows with the text, so a
+    # longer text would only fail later, in `analyze`. News articles are under 100,000.
+    max_text_chars: int = 1_000_000
+    # Depth of nested HTML elements. libxml2 (lxml) stops building the tree at depth 256 and
+    # drops everything deeper, so a page nested deeper would lose text without a word; real
+    # pages stay well under 100.
+    max_html_depth: int = 250
 
 
 def default_cache_dir() -> Path:
@@ -67,6 +73,7 @@ _ENV_LIMITS = {
     "SITREP_MAX_GZIP_RATIO": "max_gzip_ratio",
     "SITREP_MAX_RECORDS_PER_FILE": "max_records_per_file",
     "SITREP_MAX_TEXT_CHARS": "max_text_chars",
+    "SITREP_MAX_HTML_DEPTH": "max_html_depth",
 }
 
 

@@ -23,7 +23,7 @@ def process(raw: RawDocument, limits: Limits) -> Document:
     """Clean and describe one document. Raises ExtractionError / InputError on failure."""
     hints = raw.hints
     if raw.media == "html":
-        page = extract_html(raw.content, raw.url)
+        page = extract_html(raw.content, raw.url, limits.max_html_depth)
         text = finish(page.text)
         title = page.title
         byline = page.author

@@ -208,12 +208,11 @@ def _label(doc: Doc, start: int, end: int) -> tuple[str, bool]:
     for ent in ents_of(doc):
         if ent.start <= start and end <= ent.end:
             return ent.label_, (ent.start, ent.end) == (start, end)
-    run_start, run_end = start, end
-    while run_start > 0 and _is_proper(doc[run_start - 1]):
-        run_start -= 1
-    while run_end < len(doc) and _is_proper(doc[run_end]):
-        run_end += 1
-    return "", (run_start, run_end) == (start, end)
+    # Whole when no proper noun adjoins it (only the neighbours are looked at: walking the
+    # whole run of proper nouns made a text of many capitalised words quadratic).
+    whole = not ((start > 0 and _is_proper(doc[start - 1]))
+                 or (end < len(doc) and _is_proper(doc[end])))
+    return "", whole
 
 
 def _demonym(doc: Doc, gazetteer: Gazetteer, i: int, end: int) -> Mention | None:
