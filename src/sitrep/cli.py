@@ -846,9 +846,9 @@ def check_cmd(
         out.print(table)
         for r in report.results:
             for p in r.examples:
-                out.print(f"[red]✗[/] {p.check}: {escape(p.table)}"
-                          f"{' ' + escape(p.key) if p.key else ''}: {escape(p.detail)}",
-                          highlight=False, soft_wrap=True)
+                where = " ".join(x for x in (p.table, p.key) if x)
+                out.print(f"[red]✗[/] {p.check}: {escape(where) + ': ' if where else ''}"
+                          f"{escape(p.detail)}", highlight=False, soft_wrap=True)
             if r.problems > len(r.examples):
                 out.print(f"  … and {r.problems - len(r.examples):,} more {r.name} problem(s) "
                           "(--json lists the same first ones)", highlight=False)

@@ -150,6 +150,8 @@ def check_database(path: str | Path, *, quick: bool = False,
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open: {exc}") from exc
+    results: list[CheckResult] = []
+    notes: list[str] = []
     try:
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("BEGIN")
@@ -158,7 +160,7 @@ def check_database(path: str | Path, *, quick: bool = False,
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a SQLite database: {exc}") from exc
-        results = [_integrity(conn, quick, report), _foreign_keys(conn, report)]
+        results += [_integrity(conn, quick, report), _foreign_keys(conn, report)]
         if "documents" in tables:
             results.append(_documents(conn, tables, report))
             results.append(_spans(conn, tables, report))
@@ -166,10 +168,11 @@ def check_database(path: str | Path, *, quick: bool = False,
         notes = _notes(conn, tables)
         conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
-        # A file damaged past what the checks can read is itself the finding.
-        results = [CheckResult("integrity", "SQLite can read the file", 0, "pages", 1, (
-            Problem("integrity", "", "", f"the database cannot be read: {exc}"),))]
-        notes = []
+        # A file damaged past what a check can read is itself a finding; the checks that
+        # ran before it keep theirs.
+        results.append(CheckResult("readable", "SQLite can read every table it needs", 0,
+                                   "tables", 1, (Problem("readable", "", "", (
+                                       f"the database cannot be read: {exc}")),)))
     finally:
         conn.close()
     return CheckReport(str(path), tuple(results), tuple(notes))
@@ -181,7 +184,10 @@ def _integrity(conn: sqlite3.Connection, quick: bool, report: Progress) -> Check
     tally = _Tally("integrity", f"PRAGMA {pragma}: the file's b-trees, pages and indexes",
                    "pages")
     report("integrity", 0, None)
-    messages = [r[0] for r in conn.execute(f"PRAGMA {pragma}({MAX_INTEGRITY_MESSAGES})")]
+    try:
+        messages = [r[0] for r in conn.execute(f"PRAGMA {pragma}({MAX_INTEGRITY_MESSAGES})")]
+    except sqlite3.DatabaseError as exc:  # damaged past what the check can walk
+        messages = [f"{pragma} stopped: {exc}"]
     tally.checked = conn.execute("PRAGMA page_count").fetchone()[0]
     for message in messages:
         if message != "ok":
