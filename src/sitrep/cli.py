@@ -811,7 +811,8 @@ def check_cmd(
     as_json: JsonOption = False,
     quick: Annotated[bool, typer.Option(
         "--quick", help="PRAGMA quick_check instead of integrity_check (skips comparing "
-                        "indexes with their tables; much faster on a large database).")] = False,
+                        "indexes with their tables) and no re-hashing of the raw bytes: much "
+                        "faster on a large database.")] = False,
 ) -> None:
     """Check the database: SQLite integrity and foreign keys, document ids, every evidence
     span against its document's text, and references between tables. Exit 1 on any problem."""
