@@ -506,3 +506,39 @@ def test_the_api_docs_run_their_own_scripts_and_nothing_else(browser, server):
     assert page.locator("body[data-pwned]").count() == 0
     assert [m for m in messages if "Content Security Policy" in m]
     context.close()
+
+
+def test_a_reviewers_markup_is_shown_as_text(browser, database, tmp_path):
+    """Reviews are people's strings (value, name, reason) shown beside the machine's values:
+    markup in them is text too."""
+    token = "ui-safety-token-0123456789"
+    reviewed_db = tmp_path / "review.db"
+    shutil.copy(database, reviewed_db)
+    with serving(reviewed_db, "--review", "--token", token) as (api, _):
+        base = str(api.base_url)
+        event = api.get("/api/events", params={"limit": 1, "sort": "-sources"}).json()["items"][0]
+        review = {"field": "location", "value": "<img src=x onerror=\"window.__pwned='value'\">",
+                  "reviewer": "<script>window.__pwned='name'</script>",
+                  "reason": "<svg onload=\"window.__pwned='reason'\"></svg> & \"quoted\""}
+        made = api.post(f"/api/events/{event['id']}/reviews", json=review,
+                        headers={"Authorization": f"Bearer {token}"})
+        assert made.status_code == 201, made.text
+        context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 800})
+        page = context.new_page()
+        page.problems = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
+        page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"/#/event/{event['id']}")
+        _ready(page, "event")
+        shown = page.inner_text('#event-fields button[data-field="location"] .reviewed')
+        assert review["value"] in shown and review["reviewer"] in shown
+        assert review["reason"] in shown
+        _nothing_ran(page, requests, base)
+        page.goto("/")
+        _ready(page, "overview")
+        _nothing_ran(page, requests, base)
+        context.close()
