@@ -143,12 +143,16 @@ def kill_run(trial: Trial, db: Path, setup: Setup, rng: random.Random, attempt: 
         stderr=subprocess.PIPE, start_new_session=True)
     try:
         if trial.phase == "analysis":
-            # Results come in bursts (spaCy's batches, the workers' tasks): a count of
-            # analyses to wait for would mostly fall after a burst. Kill at a random moment
-            # of the stage's expected time instead, once ingest has stored every document.
+            # Results come in bursts (spaCy's batches, the workers' tasks), each written in a
+            # quick run of commits: a count of analyses to wait for would mostly fall after
+            # a burst. Kill at a random moment of the stage's expected time, once ingest has
+            # stored every document, or as soon as the first commit of results shows (the
+            # machine may be faster now than when the time was measured).
             left = setup.analysis_seconds * (N - start_done) / N
             if wait_until(proc, lambda: count(db, "documents") >= N):
-                time.sleep(rng.uniform(0, 0.9 * left))
+                kill_at = time.monotonic() + rng.uniform(0, 0.9 * left)
+                wait_until(proc, lambda: time.monotonic() >= kill_at
+                           or analyses_count(db) > start_done, pause=0.005)
         elif trial.phase == "consolidation":
             # Links are the last thing committed before the events update, which takes the
             # write lock for all its work: kill at a random moment while it holds it.
