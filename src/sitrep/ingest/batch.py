@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExtractionError, InputError
+from ..errors import ExtractionError, InputError, MalformedInput
 from ..records import Document, RawDocument, Rejection
 from ..scale.workers import check_workers, ordered_map
 from ..settings import Limits, Settings, default_workers
@@ -166,7 +166,12 @@ def _read(files: list[tuple[Path | None, str]], settings: Settings,
         if path is None:
             yield _Missing(shown)
         else:
-            yield from read_path(path, settings.limits, source=shown)
+            try:
+                yield from read_path(path, settings.limits, source=shown)
+            except Exception as exc:  # a reader's bug on one file must not stop the batch
+                log.exception("unexpected error reading %s", shown)
+                yield MalformedInput(f"internal error while reading: {type(exc).__name__}: "
+                                     f"{exc}", source=shown)
         yield _FileDone(shown)
 
 

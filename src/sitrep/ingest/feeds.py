@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ def read_feed(data: bytes, src: str, limits: Limits) -> Iterator[RawDocument | I
         yield MalformedInput(f"malformed feed: {why}{recovered}", source=src)
     elif not entries:
         yield MalformedInput("feed has no items", source=src)
-    site = parsed.feed.get("title") if parsed.get("feed") else None
+    site = _text(parsed.feed, "title") or None if parsed.get("feed") else None
     for number, entry in enumerate(entries, start=1):
         if number > limits.max_records_per_file:
             yield LimitExceeded(f"more than {limits.max_records_per_file:,} items; the rest "
@@ -36,27 +37,35 @@ def read_feed(data: bytes, src: str, limits: Limits) -> Iterator[RawDocument | I
         yield _entry_document(entry, number, src, site)
 
 
+def _text(mapping, key: str) -> str:
+    """A field as text; feedparser leaves None (or other types) in fields of broken items."""
+    value = mapping.get(key) if hasattr(mapping, "get") else None
+    return value if isinstance(value, str) else ""
+
+
 def _entry_document(entry, number: int, src: str, site: str | None) -> RawDocument | InputError:
     html = ""
     for content in entry.get("content") or []:
-        if content.get("value", "").strip():
-            html = content["value"]
+        if _text(content, "value").strip():
+            html = _text(content, "value")
             break
     if not html:
-        html = entry.get("summary", "") or entry.get("description", "")
+        html = _text(entry, "summary") or _text(entry, "description")
     if not html.strip():
         return MalformedInput("feed item has no content or summary", source=src, record=number)
     hints: dict[str, str] = {}
-    if entry.get("title"):
-        hints["title"] = entry["title"]
+    if _text(entry, "title"):
+        hints["title"] = _text(entry, "title")
     published = entry.get("published_parsed") or entry.get("updated_parsed")
     if published:
-        hints["published"] = datetime(*published[:6], tzinfo=UTC).isoformat()
-    if entry.get("author"):
-        hints["byline"] = entry["author"]
+        # (A date feedparser could not make sense of means no date, not no item.)
+        with contextlib.suppress(TypeError, ValueError):
+            hints["published"] = datetime(*published[:6], tzinfo=UTC).isoformat()
+    if _text(entry, "author"):
+        hints["byline"] = _text(entry, "author")
     if site:
         hints["site"] = site
-    url = entry.get("link")
+    url = _text(entry, "link") or None
     # The raw bytes of a feed item are a canonical JSON envelope of what the feed says of it,
     # so that the same item in two fetches of a feed hashes to the same document.
     envelope = {"url": url, **hints, "html": html}

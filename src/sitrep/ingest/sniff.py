@@ -38,6 +38,9 @@ BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PAR1", "Parquet file (use `sitrep load` once it exists)"),
     (b"\xd0\xcf\x11\xe0", "MS Office document"),
     (b"\x00\x00\x00", "binary data"),
+    # Only decompressed content is checked, so gzip magic here is a gzip inside a gzip: the
+    # shape of bombs that pass a single layer's ratio limit (10,000:1 and more).
+    (GZIP_MAGIC, "gzip data inside gzip (nested compression is not read)"),
 )
 
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<div", b"<p>",

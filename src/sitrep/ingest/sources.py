@@ -45,9 +45,10 @@ OUTLET_WORDS = re.compile(
 _LIST_ITEM = re.compile(r"[^,;/|]+?(?=\s*(?:,|;|/|\||\band\b|$))")
 # What may precede a name in a list: bullets, spaces, a joining "and" / "&".
 _ITEM_LEAD = re.compile(r"^[\s\-•*·]*(?:(?:and|&)\s+)?")
-# Trailing words a name pattern swallows that are not part of the name.
-# (It starts after a non-space, so a long run of spaces is not retried at each of them.)
-_TRAILING = re.compile(r"(?<!\s)(\s+(?:of|al|el|de|for|and|the))+$")
+# Trailing words a name pattern swallows that are not part of the name. (Taken off word by
+# word: the regex "(\s+(?:of|…))+$" is quadratic on a long run of them.)
+TRAILING_WORDS = frozenset({"of", "al", "el", "de", "for", "and", "the"})
+_SPACES = re.compile(r"(\s+)")
 
 
 def find_cited_sources(text: str) -> tuple[CitedSource, ...]:
@@ -110,7 +111,7 @@ def _in_text(text: str) -> list[CitedSource]:
     found = []
     for how, pattern in IN_TEXT_PATTERNS:
         for m in pattern.finditer(text):
-            name = _TRAILING.sub("", m["name"]).rstrip(".,'’")
+            name = _without_trailing_words(m["name"]).rstrip(".,'’")
             outlet = find_outlet(name)
             if outlet is None and not OUTLET_WORDS.search(name):
                 continue
@@ -119,3 +120,11 @@ def _in_text(text: str) -> list[CitedSource]:
                                      how, outlet is not None,  # type: ignore[arg-type]
                                      Span(start, start + len(name), name)))
     return sorted(found, key=lambda c: c.span.start if c.span else 0)
+
+
+def _without_trailing_words(name: str) -> str:
+    """"Reuters and the" → "Reuters": trailing particles off (the first word stays)."""
+    parts = _SPACES.split(name)  # words at even indexes, the spaces between at odd ones
+    while len(parts) >= 3 and parts[-1] in TRAILING_WORDS:
+        del parts[-2:]
+    return "".join(parts)
