@@ -45,6 +45,15 @@ test: $(VENV)/.test chromium
 crash: $(VENV)/.test
 	SITREP_CRASH_TRIALS=20 $(PY) -m pytest -q -s tests/test_crash.py
 
+# Long fuzzing (DEVELOPERS.md): atheris, coverage-guided, FUZZ_SECONDS per target (finds go to
+# tests/fixtures/fuzz/), then the hypothesis tests with FUZZ_EXAMPLES inputs per target.
+FUZZ_SECONDS  ?= 120
+FUZZ_EXAMPLES ?= 2000
+FUZZ_TARGETS  := any html text warc feed jsonl gzip dates numbers quotes
+fuzz: $(VENV)/.test
+	for t in $(FUZZ_TARGETS); do $(PY) fuzz/run.py $$t --seconds $(FUZZ_SECONDS) || exit 1; done
+	SITREP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/test_fuzz.py
+
 # The README's screenshots (docs/img/), taken by the same browser the tests use.
 screenshots: $(VENV)/.test chromium
 	$(PY) scripts/screenshots.py docs/img
