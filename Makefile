@@ -109,7 +109,8 @@ lint: $(VENV)/.test
 # Re-fetch the UI's vendored JavaScript and map data from npm (run by hand when bumping a
 # version; the files are committed, so installing sitrep never needs npm or the network).
 VENDOR := src/sitrep/web/static/vendor
-NPM_PACKAGES := world-atlas@2.0.2 d3-array@3.2.5 d3-geo@3.1.2 topojson-client@3.1.0
+NPM_PACKAGES := world-atlas@2.0.2 d3-array@3.2.5 d3-geo@3.1.2 topojson-client@3.1.0 \
+                swagger-ui-dist@5.36.0
 vendor:
 	rm -rf .vendor-tmp && mkdir -p .vendor-tmp $(VENDOR)
 	cd .vendor-tmp && for p in $(NPM_PACKAGES); do npm pack -q $$p >/dev/null; done
@@ -119,9 +120,17 @@ vendor:
 	for n in d3-array d3-geo topojson-client; do \
 	  cp .vendor-tmp/$$n-*/package/dist/$$n.min.js $(VENDOR)/ && \
 	  cp .vendor-tmp/$$n-*/package/LICENSE $(VENDOR)/LICENSE.$$n; done
+	# The API docs page (/docs): Swagger UI's browser bundle and stylesheet only (not its
+	# source maps, ES modules or standalone preset), with its licence, NOTICE and the licence
+	# file of the code bundled into it.
+	for f in swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css \
+	  favicon-32x32.png; do cp .vendor-tmp/swagger-ui-dist-*/package/$$f $(VENDOR)/; done
+	cp .vendor-tmp/swagger-ui-dist-*/package/LICENSE $(VENDOR)/LICENSE.swagger-ui-dist
+	cp .vendor-tmp/swagger-ui-dist-*/package/NOTICE $(VENDOR)/NOTICE.swagger-ui-dist
 	cd $(VENDOR) && { echo "# Vendored by \`make vendor\` from npm: $(NPM_PACKAGES)"; \
 	  echo "# Country outlines: Natural Earth 1:50m (public domain) via world-atlas (ISC)."; \
-	  sha256sum *.js *.json; } > MANIFEST
+	  echo "# API docs: Swagger UI (Apache-2.0, SmartBear Software)."; \
+	  sha256sum *.js *.json *.css *.png; } > MANIFEST
 	rm -rf .vendor-tmp
 
 # Re-pin: resolve the newest versions pyproject.toml allows and write constraints.txt.

@@ -234,7 +234,8 @@ def create_app(db: Path | str, *, review_token: str | None = None) -> FastAPI:
                   description="Events and claims from crisis news, each value with its "
                               "evidence span. Read-only, but for reviews when the server "
                               "is started with --review.",
-                  responses={503: {"description": "The database cannot be opened"}})
+                  responses={503: {"description": "The database cannot be opened"}},
+                  docs_url=None, redoc_url=None)  # /docs: served offline by web.mount_ui
     if review_token is not None and db_path.exists():
         with open_store(db_path):  # the reviews table exists before the first review
             pass

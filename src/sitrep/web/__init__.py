@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
@@ -31,15 +32,17 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# The interactive API docs (FastAPI's Swagger UI and ReDoc pages) load their scripts, styles
-# and fonts from CDNs: they get their own, looser policy, which still runs no inline code but
-# the page's own (its scripts' hashes), and work offline only if the browser has them cached.
-DOCS_PATHS = ("/docs", "/redoc")
-DOCS_CSP = ("default-src 'none'; script-src {scripts}; "
-            "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
-            "font-src https://fonts.gstatic.com; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; "
+# The interactive API docs (/docs, Swagger UI) are served from the vendored bundle, so they
+# work offline like the rest of the UI. The page starts Swagger UI with an inline script
+# (FastAPI's): it gets a policy of its own that allows that one script by its hash and
+# nothing from any other origin. Swagger UI sets style attributes on its elements from its
+# scripts (through the DOM, which style-src does not govern), so no inline style is allowed.
+DOCS_PATH = "/docs"
+SWAGGER_UI = "/static/vendor/swagger-ui-bundle.js"
+SWAGGER_CSS = "/static/vendor/swagger-ui.css"
+SWAGGER_FAVICON = "/static/vendor/favicon-32x32.png"
+DOCS_CSP = ("default-src 'none'; script-src {scripts}; style-src 'self'; "
+            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
             "frame-ancestors 'none'; object-src 'none'")
 INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
@@ -53,7 +56,7 @@ def mount_ui(app: FastAPI) -> None:
         response: Response = await call_next(request)
         if response.status_code == 405:
             response.headers["Allow"] = allowed_methods(app, request)
-        if request.url.path.startswith(DOCS_PATHS):
+        if request.url.path == DOCS_PATH:
             body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
             response = Response(body, status_code=response.status_code,
                                 headers=dict(response.headers))
@@ -67,6 +70,16 @@ def mount_ui(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    if app.docs_url is None and app.openapi_url:  # the app leaves /docs to the UI
+
+        @app.get(DOCS_PATH, include_in_schema=False)
+        def docs(request: Request) -> HTMLResponse:
+            root = request.scope.get("root_path", "").rstrip("/")
+            return get_swagger_ui_html(
+                openapi_url=root + app.openapi_url, title=f"{app.title} - Swagger UI",
+                swagger_js_url=root + SWAGGER_UI, swagger_css_url=root + SWAGGER_CSS,
+                swagger_favicon_url=root + SWAGGER_FAVICON)
 
 
 def allowed_methods(app: FastAPI, request: Request) -> str:
@@ -82,7 +95,8 @@ def allowed_methods(app: FastAPI, request: Request) -> str:
 
 
 def docs_policy(page: bytes) -> str:
-    """The policy of an API docs page: its CDNs, and its own inline scripts by their hashes."""
+    """The policy of the API docs page: the server's own files, and the page's own inline
+    scripts by their hashes."""
     hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
               for script in INLINE_SCRIPT.findall(page)]
-    return DOCS_CSP.format(scripts=" ".join(["https://cdn.jsdelivr.net", *hashes]))
+    return DOCS_CSP.format(scripts=" ".join(["'self'", *hashes]))
