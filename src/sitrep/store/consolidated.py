@@ -954,14 +954,18 @@ def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
     ``total``: how many events with coordinates match.
 
     Up to ``drive_limit`` matches are read through their filter's index and sorted; more,
-    and events_map is walked in the map's order. A country's map always walks
-    events_country_map (the map's order within a country)."""
+    and events_map is walked in the map's order. A country's map with no other filter walks
+    events_country_map (the map's order within a country: the first ``cap`` entries are the
+    answer); a country with other filters, a year say, is read through events_country_date
+    like any other filter (walking the country's order would test every event of the
+    country until ``cap`` match)."""
     terms = [*_terms(store, f),
              _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "place")]
     where, params = _render(terms, {t.index for t in terms if t.index})
     total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     order = "coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id"
-    if total <= drive_limit and not f.country:
+    country_only = bool(f.country) and len(terms) == 2  # the country and "has a place"
+    if total <= drive_limit and not country_only:
         order = ", ".join(f"+{part}" for part in order.split(", "))
     else:
         where, params = _render(terms, {"country"})
