@@ -429,16 +429,22 @@ def test_every_route_sends_the_security_headers(api, openapi):
                         ("PUT", "/"), ("POST", f"/api/events/{event['id']}/reviews")):
         response = api.request(method, url)
         assert response.headers["content-security-policy"] == CSP, (method, url)
-    # The API docs pages load a CDN's scripts: a policy of their own, with no inline script
-    # but the page's own (by hash), never framed.
-    for url in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+    # The API docs page (Swagger UI, vendored): a policy of its own, the server's files and
+    # no inline script but the page's own (by hash), no other origin, never framed.
+    response = api.get("/docs")
+    policy = dict(p.strip().split(" ", 1) for p in
+                  response.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert policy["script-src"].startswith("'self' 'sha256-")
+    assert "unsafe" not in policy["script-src"] and "*" not in policy["script-src"]
+    assert not [v for v in policy.values() if "http" in v or "*" in v], policy
+    assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
+    assert response.headers["x-frame-options"] == "DENY"
+    # ReDoc and the OAuth2 redirect page are not served; their 404s have the strict policy.
+    for url in ("/redoc", "/docs/oauth2-redirect"):
         response = api.get(url)
-        policy = dict(p.strip().split(" ", 1) for p in
-                      response.headers["content-security-policy"].split(";"))
-        assert policy["default-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
-        assert "unsafe" not in policy["script-src"] and "*" not in policy["script-src"], url
-        assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
-        assert response.headers["x-frame-options"] == "DENY", url
+        assert response.status_code == 404, url
+        assert response.headers["content-security-policy"] == CSP, url
     # Article text comes back as JSON, never as HTML a browser would render.
     doc = api.get(f"/api/documents/{ids['doc_id']}")
     assert doc.headers["content-type"] == "application/json"
