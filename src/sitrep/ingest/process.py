@@ -18,6 +18,12 @@ from .sources import find_cited_sources
 from .textdoc import split_header
 from .titles import tidy_byline, tidy_title
 
+# htmldate's extensive search runs its regexes over the whole page: seconds a megabyte, so
+# minutes on a page near the document limit. Above this size (no page of the htmldate
+# evaluation set comes near it; news pages are rarely over 2 MB) the page has no date from
+# its text rather than a stalled batch.
+EXTENSIVE_DATE_SEARCH_MAX_BYTES = 2 * 1024 * 1024
+
 
 def process(raw: RawDocument, limits: Limits) -> Document:
     """Clean and describe one document. Raises ExtractionError / InputError on failure."""
@@ -31,7 +37,8 @@ def process(raw: RawDocument, limits: Limits) -> Document:
         published = (dates.from_container(hints.get("published"))
                      or _meta_date(page.date, raw.url)
                      or dates.date_in_header(text)
-                     or dates.from_html_text(page.tree, raw.url))
+                     or (dates.from_html_text(page.tree, raw.url)
+                         if len(raw.content) <= EXTENSIVE_DATE_SEARCH_MAX_BYTES else None))
     else:
         header = split_header(decode_text(raw.content))
         text = finish(normalize_plain(header.body))
