@@ -19,7 +19,13 @@ HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 def read_feed(data: bytes, src: str, limits: Limits) -> Iterator[RawDocument | InputError]:
     # feedparser never fetches when given bytes, and resolves no external entities.
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except (UnicodeError, ValueError, LookupError, TypeError) as exc:
+        # feedparser's own bugs on broken input, e.g. a non-UTF-8 byte in the XML
+        # declaration's encoding name (UnicodeDecodeError, found by fuzzing).
+        yield MalformedInput(f"malformed feed: {type(exc).__name__}: {exc}", source=src)
+        return
     entries = parsed.entries
     bozo = parsed.get("bozo") and type(parsed.get("bozo_exception")).__name__ not in HARMLESS_BOZO
     if bozo:
