@@ -37,6 +37,8 @@ REPORT_COLUMNS = (
 
 # The schema version (migration 0009) from which event_actors and events_span exist.
 EVENT_ACTORS_SCHEMA = 9
+# The schema from which events_grid (migration 0011) reads bounding boxes.
+EVENT_GRID_SCHEMA = 11
 
 
 @dataclass
@@ -615,6 +617,8 @@ class EventFilters:
 
 # The date key of the lists, of events_date_order and of the (filter, date key, id) indexes.
 _DATE_KEY = "coalesce(date_start, '')"
+# An event's one-degree band of latitude, as indexed by events_grid (0 for -90…-89).
+_GRID = "CAST(latitude + 90 AS INTEGER)"
 # An event's span in days, as indexed by events_span (dates are ISO days: records.EventReport).
 _SPAN = "julianday(date_end) - julianday(date_start)"
 # A filter with at most this many events (counted from its index, counting stops here) is read
@@ -689,6 +693,19 @@ def _actor_term(store: Store, actor: str) -> _Term:
                  "json_each(events.associated) WHERE value = ?))", (actor, actor, actor))
 
 
+def _bbox_term(store: Store, bbox: tuple[float, float, float, float]) -> _Term:
+    """bbox=: through events_grid, a longitude range in each band of latitude the box spans
+    (one seek per band); before migration 0011, through events_place (the box's latitudes)."""
+    west, south, east, north = bbox
+    if _schema(store) < EVENT_GRID_SCHEMA:
+        return _Term("{p}latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
+                     (south, north, west, east), "place")
+    bands = range(math.floor(south) + 90, math.floor(north) + 90 + 1)
+    return _Term(f"{{p}}{_GRID} IN ({', '.join('?' * len(bands))}) AND longitude BETWEEN ? "
+                 "AND ? AND +latitude BETWEEN ? AND ?", (*bands, west, east, south, north),
+                 "place")
+
+
 def _longest_span(store: Store) -> int | None:
     """The longest span of a dated event in days (None: none dated, or a database older than
     events_span, where the lookup would be a scan)."""
@@ -715,9 +732,7 @@ def _terms(store: Store, f: EventFilters, *, date_key: str = _DATE_KEY,
     longer), which an index ordered by that key can seek to."""
     out = []
     if f.bbox:
-        west, south, east, north = f.bbox
-        out.append(_Term("{p}latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
-                         (south, north, west, east), "place"))
+        out.append(_bbox_term(store, f.bbox))
     if f.actor:
         out.append(_actor_term(store, f.actor))
     if f.event_type:
@@ -960,8 +975,10 @@ def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
     like any other filter (walking the country's order would test every event of the
     country until ``cap`` match)."""
     terms = [*_terms(store, f),
-             _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "place")]
-    where, params = _render(terms, {t.index for t in terms if t.index})
+             _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "placed")]
+    # A box reads its own index (events_grid holds the type and dates to test there); "has a
+    # point" (events_place) counts a map without one.
+    where, params = _render(terms, {"place"} if f.bbox else {t.index for t in terms if t.index})
     total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     order = "coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id"
     country_only = bool(f.country) and len(terms) == 2  # the country and "has a place"
