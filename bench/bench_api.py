@@ -46,9 +46,9 @@ cache), "SQL p50" what computing costs without the API.
 filters no other request has (a box somewhere in a country, a country, a year, a type): no cache
 answers them, as none answers a user exploring the data; p50/p95 per kind of filter.
 
-``--before`` also times every query without the indexes of migrations 0008 and 0009 (dropped,
-those they replaced made again; then restored; event_actors stays), so the table shows what
-they buy.
+``--before`` also times every query without the indexes of migrations 0008, 0009 and 0011
+(dropped, those they replaced made again; then restored; event_actors stays), so the table
+shows what they buy.
 ``--analyze`` runs ANALYZE first (the app never does; without it the bench removes
 ``sqlite_stat1``). Goal (issue 8): p95 <= 50 ms per query on this machine.
 
@@ -373,13 +373,13 @@ def ensure_database(path: Path, *, events: int, documents: int, actors: int,
 
 
 # The migrations that add indexes for the API (0008: list orders; 0009: type, place, span).
-INDEX_MIGRATIONS = (8, 9)
+INDEX_MIGRATIONS = (8, 9, 11)
 _CREATE = re.compile(r"CREATE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)[^;]*", re.I)
 _DROP = re.compile(r"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
 
 
 def index_changes() -> tuple[dict[str, str], dict[str, str]]:
-    """The indexes migrations 0008 and 0009 make and those they drop: name → CREATE statement
+    """The indexes migrations 0008, 0009 and 0011 make and those they drop: name → CREATE statement
     (of a dropped one, as the earlier migration made it)."""
     made: dict[str, str] = {}
     earlier: dict[str, str] = {}
@@ -394,8 +394,8 @@ def index_changes() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def set_indexes(db: Path, present: bool) -> float:
-    """The indexes as migrations 0008 and 0009 leave them (``present``) or as they were before;
-    seconds it took."""
+    """The indexes as migrations 0008, 0009 and 0011 leave them (``present``) or as they were
+    before; seconds it took."""
     t = time.perf_counter()
     made, dropped = index_changes()
     add, remove = (made, dropped) if present else (dropped, made)
@@ -827,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--in-process", action="store_true",
                     help="also time the ASGI app called in this process (no socket)")
     ap.add_argument("--before", action="store_true",
-                    help="also time without the indexes of migrations 0008 and 0009")
+                    help="also time without the indexes of migrations 0008, 0009 and 0011")
     ap.add_argument("--analyze", action="store_true",
                     help="ANALYZE first (the app does not; without: no sqlite_stat1)")
     ap.add_argument("--only", help="only the queries whose name contains this")
