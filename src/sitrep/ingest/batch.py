@@ -39,6 +39,11 @@ TASK_DOCUMENTS = 16
 # By default worker processes start only once this many documents need cleaning: starting
 # one (spawn, import trafilatura) costs about what cleaning 50 documents does.
 MIN_DOCUMENTS_FOR_WORKERS = 200
+# Documents are read and cleaned outside any transaction, then written together, commit_every
+# documents or this many bytes of raw input at a time (whichever comes first): the write lock
+# is held for the writing only, so `sitrep serve --review` waits milliseconds, not the time it
+# takes to clean a batch of large pages; and the bytes held waiting stay bounded.
+COMMIT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -105,39 +110,40 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
     run_id = store.begin_run(command, paths, {"limits": settings.limits.__dict__})
     summary = RunSummary(run_id)
     progress.start(len(files))
-    pending = 0
     status = "failed"
-    store.conn.execute("BEGIN IMMEDIATE")
     events = _read(files, settings, summary)
     workers = default_workers() if settings.workers is None else settings.workers
-    # Cleaning happens in _store_one, here, or in worker processes ahead of the writer.
+    # Cleaning happens here, before the batch is written, or in worker processes ahead of it.
     steps = ((event, None) for event in events) if workers == 1 else \
         _cleaned_in_workers(events, store, settings, workers)
+    waiting: list[tuple[Event, Document | tuple[str, str] | None]] = []
+    waiting_bytes = 0
+
+    def write() -> None:
+        nonlocal waiting_bytes
+        batch = waiting.copy()  # taken first: a failed write is not tried again on the way out
+        waiting.clear()
+        waiting_bytes = 0
+        if batch:
+            with store.transaction():
+                for event, cleaned in batch:
+                    _write_one(event, cleaned, store, settings, summary, progress, run_id,
+                               on_document)
+
     try:
         for event, cleaned in steps:
-            if isinstance(event, _FileDone):
-                progress.file_done(event.shown)
-            elif isinstance(event, _Missing):
-                _reject(store, summary, progress, Rejection(event.shown, "read", "missing",
-                                                            "no such file or directory"), run_id)
-            elif isinstance(event, InputError):
-                _reject(store, summary, progress, Rejection(
-                    event.where(), "read", event.kind, event.reason), run_id)
-            else:
-                new = _store_one(event, store, settings, summary, progress, run_id, cleaned)
-                if new is not None and on_document:
-                    on_document(event.id)
-                pending += 1
-                if pending >= settings.commit_every:
-                    store.conn.execute("COMMIT")
-                    store.conn.execute("BEGIN IMMEDIATE")
-                    pending = 0
-        store.conn.execute("COMMIT")
+            if isinstance(event, RawDocument):
+                if cleaned is None and not store.has_document(event.id):
+                    cleaned = _clean(event, settings.limits)
+                waiting_bytes += len(event.raw)
+            waiting.append((event, cleaned))
+            if len(waiting) >= settings.commit_every or waiting_bytes >= COMMIT_BYTES:
+                write()
+        write()
         status = "done"
     finally:
         steps.close()  # stops the workers when the run ends early
-        if store.conn.in_transaction:
-            store.conn.execute("COMMIT")  # keep what was done before an interrupt
+        write()  # keep what was done before an interrupt
         store.update_run(run_id, status=status, files=summary.files,
                          documents_new=summary.documents_new,
                          documents_seen=summary.documents_seen, rejected=summary.rejected)
@@ -173,6 +179,24 @@ def _read(files: list[tuple[Path | None, str]], settings: Settings,
                 yield MalformedInput(f"internal error while reading: {type(exc).__name__}: "
                                      f"{exc}", source=shown)
         yield _FileDone(shown)
+
+
+def _write_one(event: Event, cleaned: Document | tuple[str, str] | None, store: Store,
+               settings: Settings, summary: RunSummary, progress: Progress, run_id: int,
+               on_document: Callable[[str], None] | None) -> None:
+    """Store what reading met: a document, or why a path or record was refused."""
+    if isinstance(event, _FileDone):
+        progress.file_done(event.shown)
+    elif isinstance(event, _Missing):
+        _reject(store, summary, progress, Rejection(event.shown, "read", "missing",
+                                                    "no such file or directory"), run_id)
+    elif isinstance(event, InputError):
+        _reject(store, summary, progress, Rejection(
+            event.where(), "read", event.kind, event.reason), run_id)
+    else:
+        new = _store_one(event, store, settings, summary, progress, run_id, cleaned)
+        if new is not None and on_document:
+            on_document(event.id)
 
 
 def _store_one(raw: RawDocument, store: Store, settings: Settings, summary: RunSummary,
