@@ -20,7 +20,11 @@ def decode_text(data: bytes) -> str:
     """Decode a text document; normalizes newlines and strips control characters (NFC comes
     later, for every clean text: clean.finish)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a byte-order mark on bytes that are not UTF-16
+            raise DecodeError(f"undecodable text: starts with a UTF-16 byte-order mark but is "
+                              f"not UTF-16 ({exc.reason} at byte {exc.start})") from exc
     elif data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
     else:
