@@ -130,6 +130,13 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
     summary.blocks = len(grouped)
     signatures = {_signature(b, links): b for b in grouped}
     types = _actor_types(store)
+    # Blocks are clustered before the transaction, so the write lock is held for writing only
+    # (a review posted to `sitrep serve --review` meanwhile waits for the writes, not for the
+    # clustering); a block another writer settled in between is clustered in the transaction.
+    done = set() if rebuild else {r[0] for r in store.conn.execute(
+        "SELECT DISTINCT block FROM events")}
+    clustered = {sig: cluster(block, lambda a, b: (a, b) in links)
+                 for sig, block in signatures.items() if sig not in done}
     with store.transaction() as c:
         if rebuild:
             c.execute("DELETE FROM events")
@@ -143,7 +150,8 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
         for sig, block in signatures.items():
             if sig in known and not rebuild:
                 continue
-            clusters, considered = cluster(block, lambda a, b: (a, b) in links)
+            clusters, considered = clustered.get(sig) or cluster(
+                block, lambda a, b: (a, b) in links)
             _save_block(c, sig, clusters, considered, types)
             summary.reclustered += 1
         summary.events = c.execute("SELECT count(*) FROM events").fetchone()[0]
