@@ -76,6 +76,10 @@ def test_why_explains_the_merge_and_what_was_kept_apart(corpus):
     text = cli("why", event["id"][:10]).stdout
     assert "kept apart" in text and "history" in text
     assert "km apart" in cli("why", event["id"], goundam["id"]).stdout
+    # An id prefix is characters, not a pattern: SQL wildcards name no event.
+    for pattern in ("ev-%", "%", "_" * 3 + event["id"][3:], event["id"][:-1] + "_"):
+        refused = cli("why", pattern, ok=False)
+        assert refused.exit_code != 0 and event["id"] not in refused.stdout, pattern
 
 
 def test_same_day_attack_300_km_away_stays_its_own_event(corpus):

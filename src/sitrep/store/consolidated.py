@@ -403,8 +403,12 @@ def event_of_report(store: Store, report_id: str) -> str | None:
 
 
 def resolve_event(store: Store, prefix: str) -> str | None:
-    rows = store.conn.execute("SELECT id FROM events WHERE id LIKE ? LIMIT 2",
-                              (prefix + "%",)).fetchall()
+    """The one event whose id starts with ``prefix`` (a range of the primary key, so ``%``
+    and ``_`` in it are characters, not wildcards), or None."""
+    if not prefix:
+        return None
+    rows = store.conn.execute("SELECT id FROM events WHERE id >= ? AND id < ? ORDER BY id "
+                              "LIMIT 2", (prefix, prefix + "\U0010ffff")).fetchall()
     return rows[0][0] if len(rows) == 1 else None
 
 
