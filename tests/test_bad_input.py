@@ -156,3 +156,28 @@ def test_limits_are_settings(tmp_path):
     assert run.returncode == 1
     assert "1,000 bytes" in run.stderr
     assert [r["kind"] for r in rejected_rows(db)] == ["limit"]
+
+
+def test_a_text_spacy_refuses_fails_alone_and_the_run_goes_on(tmp_path):
+    """With the text limit raised past what the model accepts (spaCy refuses texts over
+    1,000,000 characters), that one document is marked failed, with spaCy's reason, and the
+    others of its batch are analysed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD_HTML, folder / GOOD_HTML.name)
+    paragraph = ("Residents of the district said the market reopened on Tuesday after a week "
+                 "of curfew, and traders counted their losses. ")
+    (folder / "long-report.txt").write_text(
+        "A very long report\n\n" + "\n\n".join([paragraph * 8] * 1100), encoding="utf-8")
+    db = tmp_path / "long.db"
+    run = run_sitrep("--db", str(db), "analyze", str(folder), "--workers", "1",
+                     env={"SITREP_MAX_TEXT_CHARS": "2000000"}, timeout=600)
+    assert run.returncode == 0, run.stderr
+    con = sqlite3.connect(db)
+    statuses = dict(con.execute(
+        "SELECT d.source_path, a.status FROM analyses a JOIN documents d ON d.id = "
+        "a.document_id"))
+    assert statuses == {str(folder / GOOD_HTML.name): "done",
+                        str(folder / "long-report.txt"): "failed"}, statuses
+    reasons = [r[0] for r in con.execute("SELECT reason FROM rejected WHERE stage = 'nlp'")]
+    assert len(reasons) == 1 and "spaCy" in reasons[0] and "E088" in reasons[0], reasons

@@ -88,13 +88,15 @@ def analyze(documents: Iterable[Document], model: str, *,
     pending: list[Document] = []
 
     def flush() -> Iterator[Analysis]:
-        texts = ((d.text, d) for d in pending if language_problem(d) is None)
-        parsed = {d.id: doc for doc, d in nlp.pipe(texts, as_tuples=True,
-                                                  batch_size=batch_size, disable=disabled)}
+        texts = [(d.text, d) for d in pending if language_problem(d) is None]
+        parsed, failed = _parse(nlp, texts, batch_size, disabled)
         for d in pending:
             problem = language_problem(d)
             if problem:
                 yield Analysis(d.id, "skipped", problem)
+                continue
+            if d.id in failed:
+                yield Analysis(d.id, "failed", failed[d.id])
                 continue
             ctx = registry.Context(d, parsed[d.id], {})
             try:
@@ -112,3 +114,24 @@ def analyze(documents: Iterable[Document], model: str, *,
         if len(pending) >= batch_size:
             yield from flush()
     yield from flush()
+
+
+def _parse(nlp: Any, texts: list[tuple[str, Document]], batch_size: int,
+           disabled: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """spaCy's parses of a batch, by document id, and why those it could not parse failed.
+    A batch spaCy stops on is parsed again one document at a time, so one bad text fails
+    alone instead of stopping the run."""
+    try:
+        return {d.id: doc for doc, d in nlp.pipe(texts, as_tuples=True, batch_size=batch_size,
+                                                 disable=disabled)}, {}
+    except Exception:
+        log.exception("spaCy failed on a batch; parsing its documents one by one")
+    parsed: dict[str, Any] = {}
+    failed: dict[str, str] = {}
+    for text, d in texts:
+        try:
+            parsed[d.id] = nlp(text, disable=disabled)
+        except Exception as exc:
+            log.exception("spaCy failed on %s", d.source)
+            failed[d.id] = f"spaCy: {type(exc).__name__}: {exc}"
+    return parsed, failed
