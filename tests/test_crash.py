@@ -154,11 +154,16 @@ def kill_run(trial: Trial, db: Path, setup: Setup, rng: random.Random, attempt: 
                 wait_until(proc, lambda: time.monotonic() >= kill_at
                            or analyses_count(db) > start_done, pause=0.005)
         elif trial.phase == "consolidation":
-            # Links are the last thing committed before the events update, which takes the
-            # write lock for all its work: kill at a random moment while it holds it.
+            # Links are the last thing committed before the events update, which clusters and
+            # then writes its events in one short transaction. Odd attempts kill while it
+            # writes (the probe sees its write lock), even ones at a random moment after the
+            # links, in a window that narrows when the kill came after the end.
             if wait_until(proc, lambda: count(db, "link_documents") >= N, pause=0.005):
-                wait_until(proc, lambda: writing(db), pause=0.002)
-                time.sleep(rng.random() * 0.01)
+                if attempt % 2:
+                    wait_until(proc, lambda: writing(db), pause=0.001)
+                    time.sleep(rng.random() * 0.005)
+                else:
+                    time.sleep(rng.uniform(0, 0.5 * 0.5 ** (attempt // 2 - 1)))
         else:  # the window narrows when a kill came after the end
             time.sleep(rng.uniform(0, setup.seconds * 0.6 ** (attempt - 1)))
         if proc.poll() is None:
