@@ -210,3 +210,46 @@ def test_a_rewrite_is_derived_only_when_it_credits_its_source(tmp_path):
         assert link["kind"] == "derived-from" and link["other"]["id"] == wire["id"]
         assert link["reason"].startswith("cites Pan-African Wire Service")
         assert 0.3 <= max(link["contains_other"], link["contained"]) < 0.5
+
+
+def test_a_story_copied_hundreds_of_times_links_the_same_in_any_batches(tmp_path):
+    """A wire story reposted 240 times (each copy edited a little): every copy is linked to
+    earlier copies, no copy is compared with more than MAX_CANDIDATES of them, and cutting
+    the corpus into small link batches gives exactly the links of one batch (the caps bind
+    the same way: a copy's candidates come from the copies before it only)."""
+    from sitrep.link.near_duplicates import MAX_CANDIDATES, MAX_PER_BAND
+    from sitrep.link.stage import run_links
+    from sitrep.store import open_store
+
+    wire = Cli(tmp_path / "wire.db")
+    wire("ingest", str(_copy(("wire.jsonl",), tmp_path / "wire")))
+    text = wire.docs_by_name()["wire.jsonl#1"]["text"]
+    rng = random.Random(11)
+    vocab = vocabulary([text])
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    copies = 240
+    for i in range(copies):
+        copy = edit(abridge(text, 0.15, rng), 0.04, rng, vocab)
+        (folder / f"copy-{i:03d}.txt").write_text(copy, encoding="utf-8")
+    Cli(tmp_path / "ingested.db")("ingest", str(folder))
+    states, summaries = [], []
+    for batch_size in (1000, 37):  # each on a copy of one ingest (same times of ingestion)
+        cli = Cli(tmp_path / f"batches-{batch_size}.db")
+        shutil.copy(tmp_path / "ingested.db", cli.db)
+        with open_store(cli.db) as store:
+            summaries.append(run_links(store, workers=0, batch_size=batch_size))
+        states.append(_state(cli))
+    assert states[0] == states[1]
+    assert summaries[0].near_duplicates == summaries[1].near_duplicates > copies
+    # The caps bound the work: not every pair of copies is scored, and more copies share a
+    # band key than are read back under it.
+    assert summaries[0].candidates <= copies * MAX_CANDIDATES
+    assert summaries[0].candidates < copies * (copies - 1) // 2
+    with sqlite3.connect(tmp_path / "batches-1000.db") as conn:
+        widest = conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM link_bands "
+                              "GROUP BY key)").fetchone()[0]
+        linked = conn.execute("SELECT count(DISTINCT document_id) FROM document_links "
+                              "WHERE kind = 'near-duplicate'").fetchone()[0]
+    assert widest > MAX_PER_BAND
+    assert linked == copies - 1  # every copy but the first is found a near-duplicate of one

@@ -37,6 +37,14 @@ CANDIDATE_MIN_ESTIMATE = 0.1
 # thousands of sites would otherwise make every new copy compare with every old one; the
 # best hundred are enough to find its closest copies and, through them, its origin.
 MAX_CANDIDATES = 100
+# Documents read back per band key of a new document: the latest ones before it. A story
+# copied by thousands of sites fills its band keys with its copies, and reading every one
+# for every new copy is quadratic in the corpus; the latest 20 of each of the document's 37
+# keys (at most 740 rows) still hold its MAX_CANDIDATES best whenever it has that many
+# copies, and a key shared by fewer documents is read whole. Only documents before it are
+# read (a pair is found when its second document arrives), so the candidates of a document
+# do not depend on how the corpus was cut into batches.
+MAX_PER_BAND = 20
 
 
 @dataclass(frozen=True)

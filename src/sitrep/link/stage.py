@@ -6,10 +6,12 @@ are stored); a new batch is compared with the stored documents through the band 
 indexes in SQLite, never all pairs, and memory holds two batches at a time (one stored while
 the next is fingerprinted). A pair is scored once, when its second document arrives, on
 what the two documents hold, so running the stage again adds nothing and a batch added later
-gives the links a rebuild from scratch gives — but for the per-document candidate caps
-(``near_duplicates.MAX_CANDIDATES``, ``derived.MAX_CITE_CANDIDATES``), which bind only for
-stories copied a hundred times, and for two equal texts of one day, which the order of
-ingestion decides. Origins are recomputed for the documents of the batch, those of its new
+gives the links a rebuild from scratch gives. Band candidates are read from the documents
+before each one only (``near_duplicates.MAX_PER_BAND`` per key, ``MAX_CANDIDATES`` in all),
+so however the corpus is cut into batches a document has the same ones; citation candidates
+(``derived.MAX_CITE_CANDIDATES`` nearest in time, either side) can differ when an outlet
+has more than that many documents in the window. Two equal texts of one day are ordered by
+ingestion. Origins are recomputed for the documents of the batch, those of its new
 links and every document derived from them. Each batch is committed atomically with its
 fingerprints: a killed run resumes.
 """
@@ -61,6 +63,7 @@ from .derived import (
 )
 from .minhash import Fingerprint, Fingerprinter, params, shingle_hashes
 from .near_duplicates import (
+    MAX_PER_BAND,
     estimated_containment,
     is_near_duplicate,
     near_duplicate_reason,
@@ -178,7 +181,7 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
         summary.documents += len(batch)
         t = tick("index", t)
         band_pairs = select_band_candidates(band_candidates(
-            store, {i: fp.bands for i, fp in ids.items() if fp.comparable}))
+            store, {i: fp.bands for i, fp in ids.items() if fp.comparable}, MAX_PER_BAND))
         cite_pairs = {(min(a, b), max(a, b)) for a, key, role, day in lookups
                       for b in outlet_neighbours(store, key, role, day, CITE_WINDOW_DAYS,
                                                  MAX_CITE_CANDIDATES) if b != a}

@@ -2,7 +2,8 @@
 
 The same rules on the same fingerprints (``link.minhash``: shingles, permutations, bands):
 
-* **Band candidates**: documents sharing an LSH band key, each document's
+* **Band candidates**: documents sharing an LSH band key, under each key the
+  ``near_duplicates.MAX_PER_BAND`` latest before a document, and of those its
   ``near_duplicates.MAX_CANDIDATES`` best (most shared keys, then earliest ingested).
 * **Citation candidates**: a document citing an outlet against that outlet's documents of
   nearby days (``derived.CITE_WINDOW_DAYS``, at most ``derived.MAX_CITE_CANDIDATES``,
@@ -13,10 +14,10 @@ The same rules on the same fingerprints (``link.minhash``: shingles, permutation
 
 The results equal a single ``sitrep analyze`` of the same documents in one link batch
 (``link.stage.BATCH_SIZE`` documents): the link stage compares each batch with what is stored,
-so over several batches the candidate caps (which bind only for stories copied a hundred
-times) can keep different pairs. One difference on purpose: a document dated only to a month
-or a year is not a citation candidate of a dated document (``store.links.outlet_neighbours``
-cannot compute its distance in days).
+so over several batches the citation candidate cap (which binds only for an outlet with
+``MAX_CITE_CANDIDATES`` documents in the window) can keep different pairs. One difference
+on purpose: a document dated only to a month or a year is not a citation candidate of a
+dated document (``store.links.outlet_neighbours`` cannot compute its distance in days).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from ..link.derived import (
 from ..link.minhash import Fingerprint
 from ..link.near_duplicates import (
     MAX_CANDIDATES,
+    MAX_PER_BAND,
     estimated_containment,
     is_near_duplicate,
     near_duplicate_reason,
@@ -170,12 +172,18 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
             F.concat_ws("|", F.col("o")[0], F.col("o")[1]).alias("key"),
             F.col("o")[2].alias("role"), "document_id").dropDuplicates(),
     }
-    # Band candidates: every pair sharing a key, each document's best MAX_CANDIDATES.
-    bands = fp.select("order", F.explode("bands").alias("key"))
-    shared = (bands.alias("x").join(bands.alias("y"), "key")
-              .where(F.col("x.order") != F.col("y.order"))
-              .groupBy(F.col("x.order").alias("new"), F.col("y.order").alias("other"))
-              .count())
+    # Band candidates: under each key a document's MAX_PER_BAND latest before it (numbered
+    # by ingestion order within the key, each document asks for the numbers just below its
+    # own: an equi-join, so a key shared by thousands of copies costs MAX_PER_BAND rows per
+    # copy, not thousands), then each document's best MAX_CANDIDATES.
+    bands = fp.select("order", F.explode("bands").alias("key")).withColumn(
+        "n", F.row_number().over(Window.partitionBy("key").orderBy("order")))
+    asks = bands.where(F.col("n") > 1).select(
+        "key", F.col("order").alias("new"),
+        F.explode(F.sequence(F.greatest(F.col("n") - MAX_PER_BAND, F.lit(1)),
+                             F.col("n") - 1)).alias("n"))
+    shared = (asks.join(bands.withColumnRenamed("order", "other"), ["key", "n"])
+              .groupBy("new", "other").count())
     best = Window.partitionBy("new").orderBy(F.desc("count"), "other")
     band_pairs = (shared.withColumn("rank", F.row_number().over(best))
                   .where(F.col("rank") <= MAX_CANDIDATES)

@@ -119,18 +119,24 @@ def save_bands(store: Store, rows: list[tuple[int, int]]) -> None:
 
 
 # -- candidates -----------------------------------------------------------------------------------
-def band_candidates(store: Store, bands: dict[int, Sequence[int]]) -> list[tuple[int, int, int]]:
-    """(new doc, other doc, shared band keys) for every stored document sharing a band key
-    with one of ``bands`` (link id → its keys; these are stored already)."""
+def band_candidates(store: Store, bands: dict[int, Sequence[int]], per_band: int
+                    ) -> list[tuple[int, int, int]]:
+    """(new doc, earlier doc, shared band keys) for the stored documents sharing a band key
+    with one of ``bands`` (link id → its keys; these are stored already): under each key,
+    the ``per_band`` latest documents before the new one (lower link ids)."""
     c = store.conn
     c.execute("CREATE TEMP TABLE IF NOT EXISTS link_batch_bands(key INTEGER, doc INTEGER)")
     c.execute("DELETE FROM temp.link_batch_bands")
     # In key order: the lookups then walk the band index in order (page locality).
     c.executemany("INSERT INTO temp.link_batch_bands(key, doc) VALUES (?, ?)",
                   sorted((k, doc) for doc, keys in bands.items() for k in keys))
+    # The lowest id read under a key: the per_band-th before the new document (none: all).
     rows = c.execute(
         "SELECT t.doc, b.doc, count(*) FROM temp.link_batch_bands t "
-        "JOIN link_bands b ON b.key = t.key AND b.doc != t.doc GROUP BY t.doc, b.doc").fetchall()
+        "JOIN link_bands b ON b.key = t.key AND b.doc < t.doc AND b.doc >= coalesce("
+        " (SELECT x.doc FROM link_bands x WHERE x.key = t.key AND x.doc < t.doc"
+        "  ORDER BY x.doc DESC LIMIT 1 OFFSET ?), 0) "
+        "GROUP BY t.doc, b.doc", (per_band - 1,)).fetchall()
     c.execute("DELETE FROM temp.link_batch_bands")
     return [(r[0], r[1], r[2]) for r in rows]
 
