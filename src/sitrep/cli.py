@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +74,17 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+@contextlib.contextmanager
+def _exit_2_on_error() -> Iterator[None]:
+    """A SitrepError (bad input, a file that is not a sitrep database, a missing setup step)
+    becomes its message on stderr and exit status 2."""
+    try:
+        yield
+    except SitrepError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
 # -- ingest / analyze --------------------------------------------------------------------------
 class _DocsPerSecond(ProgressColumn):
     """Documents per second: since the task started, then (once that is long enough to
@@ -137,7 +150,7 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str,
     State.settings = State.settings.replace(workers=workers)  # None: all cores
     progress = _RichProgress(quiet or as_json)
     stage = links = merged = None
-    try:
+    with _exit_2_on_error():
         check_workers(State.settings.workers)
         with _store() as store, progress.bar:
             summary = ingest_paths(paths, store, State.settings, command=command,
@@ -157,9 +170,6 @@ def _run_ingest(paths: list[str], quiet: bool, as_json: bool, command: str,
                                      progress=progress)
                 links = run_links(store, run_id=summary.run_id, progress=progress)
                 merged = consolidated.update_events(store)
-    except SitrepError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
     if as_json:
         _print_json(summary.to_dict() | ({"analysis": stage.__dict__} if stage else {})
                     | ({"links": links.__dict__} if links else {})
@@ -734,11 +744,8 @@ def serve_cmd(
         if len(token) < 16:
             err.print("[red]error:[/] a review token is at least 16 characters")
             raise typer.Exit(2)
-    try:
+    with _exit_2_on_error():
         api = create_app(db, review_token=token)
-    except SitrepError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
     shown = f"[{host}]" if ":" in host else host
     err.print(f"sitrep: serving {db} {'with review' if review else 'read-only'} at "
               f"http://{shown}:{port}/ (API schema at /docs; Ctrl-C stops)",
@@ -828,12 +835,8 @@ def check_cmd(
             tasks[stage] = bar.add_task(stage, total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
-    try:
-        with bar:
-            report = check_database(State.settings.db_path, quick=quick, progress=progress)
-    except SitrepError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    with _exit_2_on_error(), bar:
+        report = check_database(State.settings.db_path, quick=quick, progress=progress)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -876,14 +879,10 @@ def backup_cmd(
                        TextColumn("pages"), TimeElapsedColumn(), console=err,
                        disable=as_json, transient=True)
     task = bar.add_task("backup", total=None)
-    try:
-        with bar:
-            summary = backup_database(
-                State.settings.db_path, target, overwrite=force,
-                progress=lambda done, total: bar.update(task, completed=done, total=total))
-    except SitrepError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    with _exit_2_on_error(), bar:
+        summary = backup_database(
+            State.settings.db_path, target, overwrite=force,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
     if as_json:
         _print_json(summary.to_dict())
     else:
