@@ -237,31 +237,48 @@ class OriginFacts:
 def resolve_origins(document_ids: Iterable[str],
                     parents_of: Callable[[str], list[DocumentLink]],
                     facts_of: Callable[[str], OriginFacts]) -> list[Origin]:
-    """The origin of each document: up its strongest derived-from links to the root."""
+    """The origin of each document: up its strongest derived-from links to the root.
+
+    Strongest links can point round in a circle (copies of one day are ordered pair by
+    pair, by which holds more of the other, and that need not be transitive): a circle is
+    cut at its lowest document id, which becomes the root, so that every document of it has
+    the same origin whichever document the walk started from (an incremental update, which
+    starts from the documents a batch touched, then equals a rebuild)."""
     memo: dict[str, Origin] = {}
+
+    def derived(node: str, step: DocumentLink) -> Origin:
+        up = memo[step.other_id]
+        return Origin(node, up.origin, "outlet" if up.kind == "outlet" else "document",
+                      up.name, step.other_id, up.depth + 1, _step_reason(step, up))
 
     def resolve(doc: str) -> Origin:
         # Walk up first (iteratively: chains of reposts of reposts can be long), then fill
         # the memo from the root down.
         chain: list[tuple[str, DocumentLink | None]] = []
-        seen: set[str] = set()
+        at: dict[str, int] = {}
         cur = doc
-        while cur not in memo and cur not in seen:
-            seen.add(cur)
+        while cur not in memo and cur not in at:
+            at[cur] = len(chain)
             ps = parents_of(cur)
             best = min(ps, key=lambda p: (-link_strength(p), p.other_id)) if ps else None
             chain.append((cur, best))
             if best is None:
                 break
             cur = best.other_id
+        if cur in at and chain[-1][1] is not None:  # back to a document of the walk: a circle
+            start = at[cur]
+            circle = chain[start:]
+            low = min(range(len(circle)), key=lambda i: circle[i][0])
+            root = circle[low][0]
+            memo[root] = _root_origin(root, facts_of(root))
+            for i in range(1, len(circle)):  # down from the root: each one's parent is done
+                node, step = circle[(low - i) % len(circle)]
+                assert step is not None
+                memo[node] = derived(node, step)
+            chain = chain[:start]
         for node, step in reversed(chain):
-            if step is None or step.other_id not in memo:  # a root (or a cycle guard)
-                memo[node] = _root_origin(node, facts_of(node))
-            else:
-                up = memo[step.other_id]
-                memo[node] = Origin(node, up.origin, "outlet" if up.kind == "outlet" else
-                                    "document", up.name, step.other_id, up.depth + 1,
-                                    _step_reason(step, up))
+            memo[node] = _root_origin(node, facts_of(node)) if step is None \
+                else derived(node, step)
         return memo[doc]
 
     return [resolve(d) for d in document_ids]

@@ -22,6 +22,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,13 +32,13 @@ from ..store.links import (
     LinkedDocument,
     PendingDocument,
     band_candidates,
+    best_parents,
     children,
     count_pending,
     linked_documents,
     origins,
     outlet_facts,
     outlet_neighbours,
-    parents,
     pending_batch,
     reset_links,
     save_bands,
@@ -189,6 +190,7 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
         links = _score_pairs(store, ids, band_pairs, cite_pairs, summary)
         t = tick("score", t)
         save_links(store, links, run_id)
+        t = tick("save", t)
         summary.near_duplicates += sum(1 for x in links if x.kind == "near-duplicate")
         summary.derived += sum(1 for x in links if x.kind == "derived-from")
         docs = linked_documents(store, ids)
@@ -245,21 +247,23 @@ def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tu
 
 
 def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
-    """Recompute the origins of ``touched`` and of every document derived from them; how
-    many, and the documents whose stored origin changed."""
-    todo, frontier = set(touched), set(touched)
-    while frontier:
-        frontier = children(store, sorted(frontier)) - todo
-        todo |= frontier
-    # One query each for the parents and outlets of every document to resolve; a chain
-    # reaching above them (an old parent) is read as it goes.
-    known_parents = parents(store, sorted(todo))
-    facts = outlet_facts(store, sorted(todo))
+    """Recompute the origins of ``touched``, then of the documents derived from any whose
+    origin changed, and so on down; how many were computed, and the documents stored before
+    whose origin changed.
+
+    Each origin is computed by walking up from the document through the stored links (not
+    from stored origins), so it is right whatever order they are computed in; a document's
+    origin depends only on its strongest derived-from link and on the origin above it, so
+    only the children of a changed origin can change (a new document's children are in
+    ``touched``: their links to it are new)."""
+    best: dict[str, DocumentLink | None] = {}
+    facts: dict[str, tuple[str | None, str | None, tuple[dict[str, Any], ...]]] = {}
 
     def parents_of(doc_id: str) -> list[DocumentLink]:
-        if doc_id not in todo:
-            known_parents.update(parents(store, [doc_id]))
-        return known_parents.get(doc_id, [])
+        if doc_id not in best:
+            best.update(dict.fromkeys([doc_id]) | best_parents(store, [doc_id]))
+        link = best[doc_id]
+        return [link] if link else []
 
     def facts_of(doc_id: str) -> OriginFacts:
         if doc_id not in facts:
@@ -267,9 +271,21 @@ def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
         site, url, cited = facts.get(doc_id, (None, None, ()))
         return OriginFacts(site, credits(cited, site_keys(site, url)))
 
-    before = origins(store, todo)
-    found = resolve_origins(sorted(todo), parents_of, facts_of)
-    save_origins(store, found)
-    moved = [o.document_id for o in found
-             if o.document_id in before and before[o.document_id].origin != o.origin]
-    return len(found), moved
+    computed, moved = 0, []
+    done: set[str] = set()
+    todo = set(touched)
+    while todo:
+        ids = sorted(todo)
+        # One query each for the links and outlets of the documents to resolve; a chain
+        # reaching above them (an old parent) is read as it goes.
+        best.update(dict.fromkeys(ids) | best_parents(store, ids))
+        facts.update(outlet_facts(store, ids))
+        before = origins(store, ids)
+        found = resolve_origins(ids, parents_of, facts_of)
+        save_origins(store, found)
+        computed += len(found)
+        changed = [o for o in found if o.document_id in before and before[o.document_id] != o]
+        moved += [o.document_id for o in changed if before[o.document_id].origin != o.origin]
+        done |= todo
+        todo = children(store, [o.document_id for o in changed]) - done
+    return computed, moved
