@@ -9,8 +9,9 @@ How reports are grouped (deterministic, so an incremental update equals a rebuil
    from scratch, so the result never depends on what was ingested first.
 2. **Clusters.** In a block, reports are taken in a canonical order — the most precisely
    dated first, then by publication date and id — and each joins the existing cluster it
-   matches best (``compatibility.decide`` against every member: any conflict vetoes, the
-   best member score must reach ``MERGE_SCORE``), else starts a new one. Two reports of one
+   matches best (``compatibility.decide`` against each member, up to its first
+   ``MAX_MEMBERS_COMPARED``: any conflict vetoes, the best member score must reach
+   ``MERGE_SCORE``), else starts a new one. Two reports of one
    document never share a cluster: the document's own analysis already kept them apart.
 
 What a consolidated event says is computed from its members (``summarize``): its type by
@@ -47,6 +48,12 @@ TextLinked = Callable[[str, str], bool]
 CELL_DEGREES = 1.0
 # Decisions kept per report besides the one that let it join: its closest near misses.
 KEPT_APART_PER_REPORT = 3
+# Members of a cluster a report is compared with: its first ones in canonical order (the
+# most precisely dated, which fixed the event's date and place). An event told by hundreds
+# of outlets would otherwise make each new report of its days compare with every earlier
+# one, and the cost of a block grow with the square of its coverage; twelve reports of one
+# happening already hold what a conflict would be found in (its day, place and type).
+MAX_MEMBERS_COMPARED = 12
 
 
 @dataclass(frozen=True)
@@ -119,9 +126,12 @@ def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None
 
     A report is compared only with clusters that have a report within ``MAX_GAP_DAYS`` of
     its dates and, when both have a point, within the neighbouring grid cells (a cell is
-    wider than ``CONFLICT_KM``); the cost grows with the reports of the same days and area,
-    not with the block."""
+    wider than ``CONFLICT_KM``), and in each with its first ``MAX_MEMBERS_COMPARED``
+    members: the cost grows with the events of the same days and area, not with the block
+    or with how many outlets told each event."""
     clusters: list[list[ReportView]] = []
+    seeds: list[str] = []  # each cluster's event id
+    documents: list[set[str]] = []  # each cluster's documents
     index = _Index({}, {})
     considered: list[Considered] = []
     for r in sorted(block, key=canonical):
@@ -129,16 +139,15 @@ def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None
         best: tuple[float, int] | None = None
         seen: list[tuple[float, int, Considered]] = []
         for k in index.candidates(r, days):
-            members = clusters[k]
-            if any(m.document_id == r.document_id for m in members):
+            if r.document_id in documents[k]:
                 continue
-            seed = event_id(members[0])
             decisions = [(m, decide(r, m, text_link=bool(
-                text_linked and text_linked(r.document_id, m.document_id)))) for m in members]
-            top_m, top = max(decisions, key=lambda x: (not x[1].conflict, x[1].score))
-            conflict = next((d for _, d in decisions if d.conflict), None)
-            shown = Considered(r.id, top_m.id, seed, conflict or top)
-            seen.append((-1.0 if conflict else top.score, k, shown))
+                text_linked and text_linked(r.document_id, m.document_id))))
+                for m in clusters[k][:MAX_MEMBERS_COMPARED]]
+            conflict = next(((m, d) for m, d in decisions if d.conflict), None)
+            top_m, top = conflict or max(decisions, key=lambda x: x[1].score)
+            seen.append((-1.0 if conflict else top.score, k, Considered(r.id, top_m.id,
+                                                                         seeds[k], top)))
             if conflict is None and any(d.merged for _, d in decisions) \
                     and (best is None or top.score > best[0]):
                 best = (top.score, k)
@@ -148,13 +157,16 @@ def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None
         considered += kept
         if best is None:
             clusters.append([r])
+            seeds.append(event_id(r))
+            documents.append({r.document_id})
             k = len(clusters) - 1
         else:
             k = best[1]
             clusters[k].append(r)
+            documents[k].add(r.document_id)
         if days is not None:
             index.add(r, days, k)
-    return [Cluster(event_id(c[0]), tuple(c)) for c in clusters], considered
+    return [Cluster(seeds[k], tuple(c)) for k, c in enumerate(clusters)], considered
 
 
 def _cell(r: ReportView) -> tuple[int, int] | None:
