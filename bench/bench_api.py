@@ -46,7 +46,7 @@ cache), "SQL p50" what computing costs without the API.
 filters no other request has (a box somewhere in a country, a country, a year, a type): no cache
 answers them, as none answers a user exploring the data; p50/p95 per kind of filter.
 
-``--before`` also times every query without the indexes of migrations 0008, 0009 and 0011
+``--before`` also times every query without the indexes of migrations 0008, 0009, 0011 and 0012
 (dropped, those they replaced made again; then restored; event_actors stays), so the table
 shows what they buy.
 ``--analyze`` runs ANALYZE first (the app never does; without it the bench removes
@@ -372,33 +372,40 @@ def ensure_database(path: Path, *, events: int, documents: int, actors: int,
             round(time.perf_counter() - t, 1), "path": str(path)}
 
 
-# The migrations that add indexes for the API (0008: list orders; 0009: type, place, span).
-INDEX_MIGRATIONS = (8, 9, 11)
+# The migrations that add indexes for the API (0008: list orders; 0009: type, place, span;
+# 0011: the bounding box's grid; 0012: the map's walks).
+INDEX_MIGRATIONS = (8, 9, 11, 12)
 _CREATE = re.compile(r"CREATE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)[^;]*", re.I)
 _DROP = re.compile(r"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
 
 
-def index_changes() -> tuple[dict[str, str], dict[str, str]]:
-    """The indexes migrations 0008, 0009 and 0011 make and those they drop: name → CREATE statement
-    (of a dropped one, as the earlier migration made it)."""
+def index_changes() -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The indexes the INDEX_MIGRATIONS leave made and those they drop that were there before
+    them: name → CREATE statement (of a dropped one, as the earlier migration made it); and
+    those one of them made and a later one replaced (events_map: 0008, dropped by 0012)."""
     made: dict[str, str] = {}
     earlier: dict[str, str] = {}
     dropped: list[str] = []
+    replaced: list[str] = []
     for number, _name, sql in migrations():
         if number < min(INDEX_MIGRATIONS):
             earlier.update((m[1], m[0]) for m in _CREATE.finditer(sql))
         elif number in INDEX_MIGRATIONS:
             made.update((m[1], m[0]) for m in _CREATE.finditer(sql))
-            dropped += [m[1] for m in _DROP.finditer(sql)]
-    return made, {name: earlier[name] for name in dropped if name in earlier}
+            for name in (m[1] for m in _DROP.finditer(sql)):
+                if made.pop(name, None) is not None:
+                    replaced.append(name)
+                else:
+                    dropped.append(name)
+    return made, {name: earlier[name] for name in dropped if name in earlier}, replaced
 
 
 def set_indexes(db: Path, present: bool) -> float:
-    """The indexes as migrations 0008, 0009 and 0011 leave them (``present``) or as they were
-    before; seconds it took."""
+    """The indexes as the INDEX_MIGRATIONS leave them (``present``) or as they were before;
+    seconds it took."""
     t = time.perf_counter()
-    made, dropped = index_changes()
-    add, remove = (made, dropped) if present else (dropped, made)
+    made, dropped, replaced = index_changes()
+    add, remove = (made, [*dropped, *replaced]) if present else (dropped, [*made, *replaced])
     conn = sqlite3.connect(db, isolation_level=None)
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     for name in remove:
@@ -827,7 +834,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--in-process", action="store_true",
                     help="also time the ASGI app called in this process (no socket)")
     ap.add_argument("--before", action="store_true",
-                    help="also time without the indexes of migrations 0008, 0009 and 0011")
+                    help="also time without the indexes of migrations 0008-0012")
     ap.add_argument("--analyze", action="store_true",
                     help="ANALYZE first (the app does not; without: no sqlite_stat1)")
     ap.add_argument("--only", help="only the queries whose name contains this")

@@ -13,6 +13,7 @@ import sqlite3
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,6 +174,14 @@ FILTERS = [
                                "since": "2023-01-01", "until": "2024-12-31"},
     # A day no calendar has (the API refuses it; the CLI passes it on): compared as text.
     {"since": "2024-02-31", "until": "2024-03-31"},
+    # The map walks a type's own order (events_type_map) testing the rest in its entries, and
+    # events_map_filters for a sub-event type, dates, modality, sources (migration 0012).
+    {"event_type": "Battles", "since": "2023-01-01", "until": "2024-12-31"},
+    {"event_type": "Explosions/Remote violence", "bbox": (-20.0, -40.0, 60.0, 40.0),
+     "modality": "asserted"},
+    {"event_type": "Violence against civilians", "min_sources": 1, "actor": "jnim"},
+    {"event_type": "Air/drone strike", "since": "2023-01-01"},
+    {"country": "ML", "bbox": (-5.0, 10.0, 5.0, 20.0)},
 ]
 
 
@@ -198,10 +207,74 @@ def test_both_plans_page_through_every_matching_event_once(updated, everything, 
                         break
                     after = (consolidated.sort_key(page[-1], sort), page[-1]["id"])
                 assert seen == wanted, (filters, drive_limit)
-            points = [consolidated.event_points(s, f, drive_limit=limit)
-                      for limit in (0, 10**9)]
-            assert points[0] == points[1], filters
+            # Walked in the map's order (drive_limit 0) and sorted: what Python gives (a cap
+            # of 2: a walk that stops before the matches end).
+            for cap in (5000, 2):
+                points = [consolidated.event_points(s, f, drive_limit=limit, cap=cap)
+                          for limit in (0, 10**9)]
+                assert points[0] == points[1] == consolidated.points_in_memory(
+                    consolidated.filter_events_by(everything, f), cap=cap), (filters, cap)
     assert found == len(FILTERS)  # no filter is vacuous on the samples
+
+
+class _Recording:
+    """A connection that records the statements run on it, with their parameters."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.seen: list[tuple[str, Any]] = []
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        self.seen.append((sql, params))
+        return self.conn.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+def test_map_walks_read_index_entries_only(updated):
+    """A map with more matches than it sorts walks an index in the map's order: an event
+    type's own (events_type_map), else events_map_filters, each holding every column the other
+    filters test, so the walk reads no row of the table (migration 0012; a country's walk is
+    events_country_map's)."""
+    with open_store(updated[0], readonly=True) as s:
+        conn = s.conn
+        for filters in FILTERS:
+            if "country" in filters:
+                continue
+            s.conn = recording = _Recording(conn)  # type: ignore[assignment]
+            try:
+                consolidated.event_points(s, consolidated.EventFilters(**filters),
+                                          drive_limit=0)
+            finally:
+                s.conn = conn
+            sql, params = recording.seen[-1]
+            plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+            typed = consolidated._type_columns().get(filters.get("event_type", ""))
+            index = "events_type_map" if typed == "event_type" else "events_map_filters"
+            assert any(f"events USING COVERING INDEX {index}" in p for p in plan), (filters, plan)
+            assert not any("TEMP B-TREE" in p for p in plan), (filters, plan)
+
+
+def test_map_of_a_database_before_the_map_indexes(updated, everything, tmp_path):
+    """A database at migration 0011 (served read-only, not migrated) walks events_map as it
+    was, with the same points."""
+    old = tmp_path / "old.db"
+    with sqlite3.connect(updated[0]) as source, sqlite3.connect(old) as target:
+        source.backup(target)
+    with sqlite3.connect(old) as con:
+        con.execute("DROP INDEX events_type_map")
+        con.execute("DROP INDEX events_map_filters")
+        con.execute("CREATE INDEX events_map ON events(coalesce(fatalities, -1), "
+                    "coalesce(date_start, ''), id DESC, latitude, longitude, event_type, "
+                    "fatalities)")
+        con.execute(f"PRAGMA user_version = {consolidated.EVENT_MAP_SCHEMA - 1}")
+    with open_store(old, readonly=True) as s:
+        for filters in FILTERS:
+            f = consolidated.EventFilters(**filters)
+            wanted = consolidated.points_in_memory(consolidated.filter_events_by(everything, f))
+            for limit in (0, 10**9):
+                assert consolidated.event_points(s, f, drive_limit=limit) == wanted, filters
 
 
 def test_aggregates_are_cached_until_the_database_changes(tmp_path):
@@ -228,6 +301,8 @@ def test_aggregates_are_cached_until_the_database_changes(tmp_path):
         with open_store(db, readonly=True) as s:
             fresh_map = consolidated.event_points(s, consolidated.EventFilters())
             fresh_line = consolidated.event_timeline(s, consolidated.EventFilters(), bin_="week")
+        # (points are tuples in Python, arrays in JSON)
+        fresh_map = json.loads(json.dumps(fresh_map))
         assert later["/api/map"] == fresh_map != first["/api/map"]
         assert later["/api/timeline"] == fresh_line != first["/api/timeline"]
         assert sum(t["count"] for t in later["/api/facets"]["types"]) == len(

@@ -39,6 +39,9 @@ REPORT_COLUMNS = (
 EVENT_ACTORS_SCHEMA = 9
 # The schema from which events_grid (migration 0011) reads bounding boxes.
 EVENT_GRID_SCHEMA = 11
+# The schema from which the map's walks read index entries only (migration 0012): events_map
+# holds what every filter tests, and events_type_map is the map's order within a type.
+EVENT_MAP_SCHEMA = 12
 
 
 @dataclass
@@ -270,7 +273,7 @@ def event_rows(store: Store, *, event_type: str | None = None, country: str | No
         sql.append("AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?")
         params += [south, north, west, east]
     if actor:
-        term = _actor_term(store, actor)
+        term = _actor_term(actor, _schema(store))
         sql.append(f"AND {term.sql.format(p='')}")
         params += term.params
     if after:
@@ -640,10 +643,18 @@ _SPAN = "julianday(date_end) - julianday(date_start)"
 DRIVE_LIMIT = 2000
 # The map reads the events of its filters through their index and sorts them when it has at
 # most this many (the count it returns anyway says so); more, and it walks the map's own order
-# (most fatalities first) until it has its points. The filters' indexes hold all a point needs
-# (a sort of 50,000 entries: ~30 ms), while the walk reads a row for each entry a date filter
-# must test exactly: a year of one type (29,000 of 1M events) took 390 ms walked, 20 ms sorted.
+# (most fatalities first) until it has its points. The filters' indexes hold all a point needs,
+# and so (from migration 0012) do the walked indexes' entries: events_map_filters holds every
+# column a filter tests. The walk needs about cap / (share of events matching) entries, 100,000
+# for 5% of 1M events; measured there, a sort costs ~1 us a match and the walk ~0.4 us an entry,
+# so at 50,000 matches both take ~40 ms.
 MAP_DRIVE_LIMIT = 50_000
+# With an event type among the filters the walk is the map's order within the type
+# (events_type_map), so it needs cap / (share of the type's events matching) entries: a year
+# of a type is a tenth to a fifth of it. Measured at 1M events, a year of one type with
+# 20,000-57,000 matches took 22-54 ms sorted, 11-22 ms walked (count included); around
+# 15,000-20,000 matches both take 20-27 ms.
+MAP_TYPE_DRIVE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -655,6 +666,8 @@ class _Term:
     params: tuple[Any, ...] = ()
     index: str | None = None
     test: str | None = None  # how to test it when not read through its index, if not sql
+    # events_grid (0011) holds every column it tests: a box's count tests it there too.
+    grid: bool = False
 
     def render(self, use: Iterable[str]) -> str:
         if self.index in set(use):
@@ -685,19 +698,21 @@ def _type_term(value: str) -> _Term:
     column = _type_columns().get(value)
     if column is None:
         return _Term("(event_type = ? OR sub_event_type = ?)", (value, value))
-    return _Term(f"{{p}}{column} = ?", (value,), column)
+    return _Term(f"{{p}}{column} = ?", (value,), column, grid=column == "event_type")
 
 
 def _schema(store: Store) -> int:
+    """The database's migration (PRAGMA user_version): which indexes a query may name. Read
+    once per request and passed along (a read-only server may serve an older database)."""
     return store.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def _actor_term(store: Store, actor: str) -> _Term:
+def _actor_term(actor: str, schema: int) -> _Term:
     """actor=: the events of event_actors (migration 0009): read from there, or tested by
     one lookup per event (an actor in 50,000 events is not gathered to fill a page of 100).
     On an older database served read-only: the three columns and the JSON list of each
     event."""
-    if _schema(store) >= EVENT_ACTORS_SCHEMA:
+    if schema >= EVENT_ACTORS_SCHEMA:
         return _Term("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)",
                      (actor,), "actor", test="EXISTS (SELECT 1 FROM event_actors WHERE "
                                              "actor_id = ? AND event_id = events.id)")
@@ -705,11 +720,11 @@ def _actor_term(store: Store, actor: str) -> _Term:
                  "json_each(events.associated) WHERE value = ?))", (actor, actor, actor))
 
 
-def _bbox_term(store: Store, bbox: tuple[float, float, float, float]) -> _Term:
+def _bbox_term(bbox: tuple[float, float, float, float], schema: int) -> _Term:
     """bbox=: through events_grid, a longitude range in each band of latitude the box spans
     (one seek per band); before migration 0011, through events_place (the box's latitudes)."""
     west, south, east, north = bbox
-    if _schema(store) < EVENT_GRID_SCHEMA:
+    if schema < EVENT_GRID_SCHEMA:
         return _Term("{p}latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?",
                      (south, north, west, east), "place")
     bands = range(math.floor(south) + 90, math.floor(north) + 90 + 1)
@@ -718,10 +733,10 @@ def _bbox_term(store: Store, bbox: tuple[float, float, float, float]) -> _Term:
                  "place")
 
 
-def _longest_span(store: Store) -> int | None:
+def _longest_span(store: Store, schema: int) -> int | None:
     """The longest span of a dated event in days (None: none dated, or a database older than
     events_span, where the lookup would be a scan)."""
-    if _schema(store) < EVENT_ACTORS_SCHEMA:
+    if schema < EVENT_ACTORS_SCHEMA:
         return None
     row = store.conn.execute(f"SELECT max({_SPAN}) FROM events").fetchone()
     return None if row[0] is None else math.ceil(row[0])
@@ -736,30 +751,31 @@ def _days_before(day: str, days: int) -> str | None:
         return None
 
 
-def _terms(store: Store, f: EventFilters, *, date_key: str = _DATE_KEY,
+def _terms(store: Store, f: EventFilters, schema: int, *, date_key: str = _DATE_KEY,
            span: int | None = None) -> list[_Term]:
-    """The filters as conditions. since/until are tested exactly (an event overlapping the
-    period) and also as a range of ``date_key`` (an event overlapping ``since`` starts at most
-    the longest span before it; ``span``: that many days instead, for events known to be no
-    longer), which an index ordered by that key can seek to."""
+    """The filters as conditions (``schema``: the database's, ``_schema``). since/until are
+    tested exactly (an event overlapping the period) and also as a range of ``date_key`` (an
+    event overlapping ``since`` starts at most the longest span before it; ``span``: that many
+    days instead, for events known to be no longer), which an index ordered by that key can
+    seek to."""
     out = []
     if f.bbox:
-        out.append(_bbox_term(store, f.bbox))
+        out.append(_bbox_term(f.bbox, schema))
     if f.actor:
-        out.append(_actor_term(store, f.actor))
+        out.append(_actor_term(f.actor, schema))
     if f.event_type:
         out.append(_type_term(f.event_type))
     if f.country:
         out.append(_Term("{p}country = ?", (f.country.upper(),), "country"))
     if f.since:
-        out.append(_Term("date_end >= ?", (f.since,)))
-        span = _longest_span(store) if span is None else span
+        out.append(_Term("date_end >= ?", (f.since,), grid=True))
+        span = _longest_span(store, schema) if span is None else span
         earliest = None if span is None else _days_before(f.since, span)
         if earliest is not None:
-            out.append(_Term(f"{{p}}{date_key} >= ?", (earliest,), "date"))
+            out.append(_Term(f"{{p}}{date_key} >= ?", (earliest,), "date", grid=True))
     if f.until:
-        out.append(_Term("+date_start <= ?", (f.until,)))
-        out.append(_Term(f"{{p}}{date_key} <= ?", (f.until,), "date"))
+        out.append(_Term("+date_start <= ?", (f.until,), grid=True))
+        out.append(_Term(f"{{p}}{date_key} <= ?", (f.until,), "date", grid=True))
     if f.modality:
         out.append(_Term("{p}modality = ?", (f.modality,), "modality"))
     if f.min_sources:
@@ -770,24 +786,30 @@ def _terms(store: Store, f: EventFilters, *, date_key: str = _DATE_KEY,
     return out
 
 
-def _matches_up_to(store: Store, term: _Term, bound: int) -> int:
-    """How many events ``term`` alone holds, counted from its index up to ``bound``."""
+def _matches_up_to(store: Store, term: _Term, bound: int, along: Iterable[_Term] = ()) -> int:
+    """How many events ``term`` holds (with the terms ``along`` it, tested in the entries of
+    its index), counted from its index up to ``bound``."""
     if term.index == "ids":
         return min(bound, len(json.loads(term.params[0])))
     if term.index == "actor":
-        sql = "SELECT 1 FROM event_actors WHERE actor_id = ?"
+        sql, params = "SELECT 1 FROM event_actors WHERE actor_id = ?", list(term.params)
     else:
-        sql = f"SELECT 1 FROM events WHERE {term.render([term.index or ''])}"
+        where, params = _render([term, *along], [term.index or ""])
+        sql = f"SELECT 1 FROM events WHERE {where}"
     return store.conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
-                              [*term.params, bound]).fetchone()[0]
+                              [*params, bound]).fetchone()[0]
 
 
-def _rarest(store: Store, terms: list[_Term], families: Iterable[str],
-            bound: int) -> str | None:
+def _rarest(store: Store, terms: list[_Term], families: Iterable[str], bound: int,
+            schema: int) -> str | None:
     """Of the terms whose index is one of ``families``, the one with fewest events, if it has
-    fewer than ``bound``."""
+    fewer than ``bound``. A box is counted with the type and dates, which events_grid holds:
+    a box of 20,000 events with 30 battles is read through the grid (its 30 matches sorted),
+    not by walking every battle in date order for the 30 that lie in the box."""
     wanted = set(families)
-    counted = [(_matches_up_to(store, t, bound), t.index) for t in terms if t.index in wanted]
+    counted = [(_matches_up_to(store, t, bound, [x for x in terms if x.grid] if (
+                    t.index == "place" and schema >= EVENT_GRID_SCHEMA) else ()), t.index)
+               for t in terms if t.index in wanted]
     found = min(counted, default=(bound, None))
     return found[1] if found[0] < bound else None
 
@@ -839,19 +861,20 @@ def event_page(store: Store, f: EventFilters, *, sort: str = "date",
     to until), each entry tested until the page is full."""
     key, descending = EVENT_SORTS[sort]
     by_date = key == _DATE_KEY
-    longest = _longest_span(store) if f.since and by_date else None
+    schema = _schema(store)
+    longest = _longest_span(store, schema) if f.since and by_date else None
     # One event dated "since 2017" would widen since='s range on the date key to years: the
     # events longer than VAGUE_DAYS that start before the short range are read apart.
     start = None if longest is None or longest <= VAGUE_DAYS or not f.since else _days_before(
         f.since, VAGUE_DAYS)
-    terms = _terms(store, f, span=VAGUE_DAYS if start else None)
+    terms = _terms(store, f, schema, span=VAGUE_DAYS if start else None)
     op, way = ("<", "DESC") if descending else (">", "ASC")
     cursor = None if after is None else _Term(  # its first condition makes a page a seek
         f"{{p}}{key} {op}= ? AND (+{key} {op} ? OR (+{key} = ? AND +id {op} ?))",
         (after[0], after[0], after[0], after[1]), "order")
     terms += [cursor] if cursor else []
     driver = _rarest(store, terms, {"actor", "place", "ids", "sources",
-                                    *(() if by_date else _DATE_ORDERED)}, drive_limit)
+                                    *(() if by_date else _DATE_ORDERED)}, drive_limit, schema)
     if driver is not None:
         use, order = {driver}, f"+{key} {way}, +id {way}"
     else:
@@ -865,18 +888,18 @@ def event_page(store: Store, f: EventFilters, *, sort: str = "date",
     rows = [dict(r) for r in store.conn.execute(
         f"SELECT * FROM events WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit])]
     if start is not None:
-        rows = _with_long_events(store, f, start, rows, cursor, descending, limit)
+        rows = _with_long_events(store, f, schema, start, rows, cursor, descending, limit)
     members = _members(store, [r["id"] for r in rows])
     names = _actor_names(store, rows)
     return [event_dict(r, members.get(r["id"], []), names) for r in rows]
 
 
-def _with_long_events(store: Store, f: EventFilters, start: str, rows: list[dict[str, Any]],
-                      cursor: _Term | None, descending: bool, limit: int
-                      ) -> list[dict[str, Any]]:
+def _with_long_events(store: Store, f: EventFilters, schema: int, start: str,
+                      rows: list[dict[str, Any]], cursor: _Term | None, descending: bool,
+                      limit: int) -> list[dict[str, Any]]:
     """A date-ordered page merged with the matching events longer than ``VAGUE_DAYS`` that
     start before ``start`` (where the page's range began), read through events_span."""
-    terms = [*_terms(store, f), _Term(f"{{p}}{_SPAN} > ?", (VAGUE_DAYS,), "span"),
+    terms = [*_terms(store, f, schema), _Term(f"{{p}}{_SPAN} > ?", (VAGUE_DAYS,), "span"),
              _Term(f"+{_DATE_KEY} < ?", (start,)), *([cursor] if cursor else [])]
     where, params = _render(terms, {"span"})
     way = "DESC" if descending else "ASC"
@@ -957,7 +980,7 @@ def event_timeline(store: Store, f: EventFilters, *, bin_: str = "day", max_bins
     SQL groups the events by their (start, end) dates, walking events_date_figures (or a
     filter's index) in date order; the few thousand groups are put in bins here, by the same
     rules as ``timeline_in_memory``."""
-    terms = _terms(store, f, date_key="date_start")
+    terms = _terms(store, f, _schema(store), date_key="date_start")
     where, params = _render(terms, {t.index for t in terms if t.index})
     groups = store.conn.execute(
         "SELECT date_start, date_end, count(*), sum(fatalities), sum(fatalities_low), "
@@ -975,30 +998,44 @@ def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
 
 
 def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
-                 drive_limit: int = MAP_DRIVE_LIMIT) -> dict[str, Any]:
-    """Map points ``[id, lon, lat, event_type, best fatalities]`` of the events with
+                 drive_limit: int | None = None) -> dict[str, Any]:
+    """Map points ``(id, lon, lat, event_type, best fatalities)`` of the events with
     coordinates: the ``cap`` with most fatalities (unknown last), then the latest;
     ``total``: how many events with coordinates match.
 
-    Up to ``drive_limit`` matches are read through their filter's index and sorted; more,
-    and events_map is walked in the map's order. A country's map with no other filter walks
-    events_country_map (the map's order within a country: the first ``cap`` entries are the
-    answer); a country with other filters, a year say, is read through events_country_date
-    like any other filter (walking the country's order would test every event of the
-    country until ``cap`` match)."""
-    terms = [*_terms(store, f),
-             _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "placed")]
+    Points are tuples (JSON arrays): a tuple of strings and numbers leaves the garbage
+    collector's care, a list never does. The server keeps 64 answers; kept as 5,000 lists each,
+    they made a full collection (every dozen map requests or so) take 45-70 ms.
+
+    Up to ``drive_limit`` matches (by default ``MAP_DRIVE_LIMIT``, ``MAP_TYPE_DRIVE_LIMIT``
+    with an event type) are read through their filter's index and sorted; more, and an index
+    in the map's order is walked, each entry tested until ``cap`` match: events_type_map for
+    an event type (the type's events only), else events_map_filters. A country's map walks
+    events_country_map (the map's order within a country: with no other filter the first
+    ``cap`` entries are the answer); a country with other filters, a year say, is read through
+    events_country_date like any other filter (walking the country's order would test every
+    event of the country until ``cap`` match)."""
+    schema = _schema(store)
+    # A box's BETWEENs already test that an event has a point (3 ms of a 150,000-event count).
+    terms = [*_terms(store, f, schema), *([] if f.bbox else [
+        _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "placed")])]
     # A box reads its own index (events_grid holds the type and dates to test there); "has a
     # point" (events_place) counts a map without one.
     where, params = _render(terms, {"place"} if f.bbox else {t.index for t in terms if t.index})
     total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     order = "coalesce(fatalities, -1) DESC, coalesce(date_start, '') DESC, id"
-    country_only = bool(f.country) and len(terms) == 2  # the country and "has a place"
+    country_only = bool(f.country) and {t.index for t in terms} == {"country", "placed"}
+    # A type walks its own order (0012) unless a country leads (events_country_map).
+    by_type = (schema >= EVENT_MAP_SCHEMA and not f.country
+               and any(t.index == "event_type" for t in terms))
+    if drive_limit is None:
+        drive_limit = MAP_TYPE_DRIVE_LIMIT if by_type else MAP_DRIVE_LIMIT
     if total <= drive_limit and not country_only:
         order = ", ".join(f"+{part}" for part in order.split(", "))
     else:
-        where, params = _render(terms, {"country"})
-    items = [list(r) for r in store.conn.execute(
+        where, params = _render(terms, {"country"} if f.country else
+                                {"event_type"} if by_type else set())
+    items = [tuple(r) for r in store.conn.execute(
         f"SELECT id, longitude, latitude, event_type, fatalities FROM events WHERE {where} "
         f"ORDER BY {order} LIMIT ?", [*params, cap])]
     return {"total": total, "items": items}
@@ -1012,8 +1049,8 @@ def points_in_memory(events: Iterable[dict[str, Any]], *, cap: int = 5000) -> di
     placed.sort(key=lambda e: (sort_key(e, "-fatalities"), e["date"]["start"] or ""),
                 reverse=True)
     return {"total": len(placed), "items": [
-        [e["id"], e["location"]["longitude"], e["location"]["latitude"], e["event_type"],
-         e["fatalities"]["best"]] for e in placed[:cap]]}
+        (e["id"], e["location"]["longitude"], e["location"]["latitude"], e["event_type"],
+         e["fatalities"]["best"]) for e in placed[:cap]]}
 
 
 def event_statuses(store: Store, *, as_of: str | None = None,
