@@ -11,8 +11,8 @@ before each one only (``near_duplicates.MAX_PER_BAND`` per key, ``MAX_CANDIDATES
 so however the corpus is cut into batches a document has the same ones; citation candidates
 (``derived.MAX_CITE_CANDIDATES`` nearest in time, either side) can differ when an outlet
 has more than that many documents in the window. Two equal texts of one day are ordered by
-ingestion. Origins are recomputed for the documents of the batch, those of its new
-links and every document derived from them. Each batch is committed atomically with its
+ingestion. Origins are recomputed for the documents of the batch and those of its new
+links, then for the documents derived from any whose origin changed. Each batch is committed atomically with its
 fingerprints: a killed run resumes.
 """
 
