@@ -12,8 +12,8 @@ so however the corpus is cut into batches a document has the same ones; citation
 (``derived.MAX_CITE_CANDIDATES`` nearest in time, either side) can differ when an outlet
 has more than that many documents in the window. Two equal texts of one day are ordered by
 ingestion. Origins are recomputed for the documents of the batch and those of its new
-links, then for the documents derived from any whose origin changed. Each batch is committed atomically with its
-fingerprints: a killed run resumes.
+links, then for the documents derived from any whose origin changed. Each batch is committed
+atomically with its fingerprints: a killed run resumes.
 """
 
 from __future__ import annotations
