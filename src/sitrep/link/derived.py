@@ -35,7 +35,7 @@ from typing import Any
 from ..ingest.outlets import find_outlet, outlet_key
 from ..records import DocumentLink, Origin
 from ..store.links import UNDATED, LinkedDocument
-from .near_duplicates import PairScore
+from .near_duplicates import PairScore, is_near_duplicate, near_duplicate_reason
 
 # The later document is derived from the earlier when the text they share is most of either
 # one ("contains most of another's text"). Independent reports of one happening share at most
@@ -220,6 +220,22 @@ def derivation(later: LinkedDocument, earlier: LinkedDocument, s: PairScore,
         outlet = f"{cite} = {earlier.site}" if earlier.site and earlier.site != cite else cite
         why = f"cites {outlet}, the outlet of {other}; {why}"
     return f"{why}; {how}"
+
+
+def pair_links(a: LinkedDocument, b: LinkedDocument, s: PairScore) -> list[DocumentLink]:
+    """The links a scored pair makes, later → earlier: near-duplicate, derived-from, both or
+    none (the link stage and the Spark job both make them here)."""
+    later, earlier, s, how = order_pair(a, b, s)
+    links = []
+    if is_near_duplicate(s):
+        links.append(DocumentLink(later.document_id, earlier.document_id, "near-duplicate",
+                                  s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b,
+                                  near_duplicate_reason(s)))
+    why = derivation(later, earlier, s, how)
+    if why:
+        links.append(DocumentLink(later.document_id, earlier.document_id, "derived-from",
+                                  s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b, why))
+    return links
 
 
 def link_strength(link: DocumentLink) -> float:

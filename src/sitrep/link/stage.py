@@ -55,10 +55,9 @@ from .derived import (
     MAX_CITE_CANDIDATES,
     OriginFacts,
     credits,
-    derivation,
-    order_pair,
     outlet_lookups,
     outlet_rows,
+    pair_links,
     resolve_origins,
     site_keys,
 )
@@ -66,8 +65,6 @@ from .minhash import Fingerprint, Fingerprinter, params, shingle_hashes
 from .near_duplicates import (
     MAX_PER_BAND,
     estimated_containment,
-    is_near_duplicate,
-    near_duplicate_reason,
     score,
     select_band_candidates,
     worth_scoring,
@@ -233,16 +230,8 @@ def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tu
                 for i in old})
     links: list[DocumentLink] = []
     for a, b in pairs:
-        later, earlier, s, how = order_pair(docs[a], docs[b], score(fps[a], fps[b]))
+        links += pair_links(docs[a], docs[b], score(fps[a], fps[b]))
         summary.candidates += 1
-        if is_near_duplicate(s):
-            links.append(DocumentLink(later.document_id, earlier.document_id, "near-duplicate",
-                                      s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b,
-                                      near_duplicate_reason(s)))
-        why = derivation(later, earlier, s, how)
-        if why:
-            links.append(DocumentLink(later.document_id, earlier.document_id, "derived-from",
-                                      s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b, why))
     return links
 
 

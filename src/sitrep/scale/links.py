@@ -37,8 +37,7 @@ from ..link.derived import (
     OriginFacts,
     _root_origin,
     credits,
-    derivation,
-    order_pair,
+    pair_links,
     resolve_origins,
     site_keys,
 )
@@ -47,8 +46,6 @@ from ..link.near_duplicates import (
     MAX_CANDIDATES,
     MAX_PER_BAND,
     estimated_containment,
-    is_near_duplicate,
-    near_duplicate_reason,
     score,
     worth_scoring,
 )
@@ -135,17 +132,7 @@ def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[dict[str, Any]]:
     worth = (band and worth_scoring(fa, fb)) or (cite and cited_worth())
     if not worth:
         return []
-    later, earlier, s, how = order_pair(da, db, score(fa, fb))
-    links = []
-    if is_near_duplicate(s):
-        links.append(DocumentLink(later.document_id, earlier.document_id, "near-duplicate",
-                                  s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b,
-                                  near_duplicate_reason(s)))
-    why = derivation(later, earlier, s, how)
-    if why:
-        links.append(DocumentLink(later.document_id, earlier.document_id, "derived-from",
-                                  s.jaccard, s.jaccard_exact, s.b_in_a, s.a_in_b, why))
-    return [x.__dict__ for x in links]
+    return [x.__dict__ for x in pair_links(da, db, score(fa, fb))]
 
 
 def root_origin(document_id: str, site: str | None, url: str | None,

@@ -263,18 +263,6 @@ _LINK_COLUMNS = ("document_id, other_id, kind, jaccard, jaccard_exact, contains_
                  "contained, reason")
 
 
-def parents(store: Store, document_ids: Sequence[str]) -> dict[str, list[DocumentLink]]:
-    """The derived-from links of documents (to the documents whose text they carry)."""
-    out: dict[str, list[DocumentLink]] = {}
-    for part in _chunks(list(document_ids)):
-        for r in store.conn.execute(
-                f"SELECT {_LINK_COLUMNS} FROM document_links WHERE kind = 'derived-from' "
-                f"AND document_id IN ({', '.join('?' * len(part))}) "
-                "ORDER BY document_id, other_id", part):
-            out.setdefault(r[0], []).append(_link(r))
-    return out
-
-
 def best_parents(store: Store, document_ids: Sequence[str]) -> dict[str, DocumentLink]:
     """Each document's strongest derived-from link (``derived.link_strength``: the larger
     containment; then the lowest other id), the one its origin goes up. Chosen in SQL: a
