@@ -265,10 +265,12 @@ def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
     todo = set(touched)
     while todo:
         ids = sorted(todo)
-        # One query each for the links and outlets of the documents to resolve; a chain
-        # reaching above them (an old parent) is read as it goes.
-        best.update(dict.fromkeys(ids) | best_parents(store, ids))
-        facts.update(outlet_facts(store, ids))
+        # One query each for the links and outlets of the documents to resolve (those an
+        # earlier round's walk did not read already); a chain reaching above them (an old
+        # parent) is read as it goes.
+        unread = [i for i in ids if i not in best]
+        best.update(dict.fromkeys(unread) | best_parents(store, unread))
+        facts.update(outlet_facts(store, [i for i in ids if i not in facts]))
         before = origins(store, ids)
         found = resolve_origins(ids, parents_of, facts_of)
         save_origins(store, found)

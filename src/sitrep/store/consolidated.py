@@ -807,8 +807,8 @@ def _rarest(store: Store, terms: list[_Term], families: Iterable[str], bound: in
     a box of 20,000 events with 30 battles is read through the grid (its 30 matches sorted),
     not by walking every battle in date order for the 30 that lie in the box."""
     wanted = set(families)
-    counted = [(_matches_up_to(store, t, bound, [x for x in terms if x.grid] if (
-                    t.index == "place" and schema >= EVENT_GRID_SCHEMA) else ()), t.index)
+    in_grid = [x for x in terms if x.grid] if schema >= EVENT_GRID_SCHEMA else []
+    counted = [(_matches_up_to(store, t, bound, in_grid if t.index == "place" else ()), t.index)
                for t in terms if t.index in wanted]
     found = min(counted, default=(bound, None))
     return found[1] if found[0] < bound else None
