@@ -279,3 +279,19 @@ def test_backup_while_analyze_writes_and_the_server_serves(tmp_path, analysed):
         f"analyses in the backups {counts}, at the end {analyses_count(db)}")
     assert check_database(final).ok
     assert_same_contents(final, db)
+
+
+def test_an_origin_whose_strongest_link_is_stale_is_reported(analysed, tmp_path):
+    """The link stage follows up_id when an origin changes; a stale one would hide the
+    change from the documents derived from it."""
+    con = sqlite3.connect(analysed)
+    doc = con.execute("SELECT document_id FROM document_origins WHERE up_id IS NOT NULL "
+                      "ORDER BY document_id LIMIT 1").fetchone()[0]
+    con.close()
+    db = broken_copy(analysed, tmp_path, "UPDATE document_origins SET up_id = NULL "
+                                         f"WHERE document_id = '{doc}'")
+    code, report = check(db)
+    assert code == 1 and report["problems"] == 1
+    [p] = problems_of(report, "references")
+    assert (p["table"], p["key"]) == ("document_origins", doc)
+    assert "strongest derived-from link" in p["detail"]

@@ -33,7 +33,6 @@ from ..store.links import (
     PendingDocument,
     band_candidates,
     best_parents,
-    children,
     count_pending,
     linked_documents,
     origins,
@@ -47,6 +46,7 @@ from ..store.links import (
     save_origins,
     signatures,
     stored_params,
+    strongest_children,
     texts,
 )
 from .derived import (
@@ -243,8 +243,9 @@ def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
     Each origin is computed by walking up from the document through the stored links (not
     from stored origins), so it is right whatever order they are computed in; a document's
     origin depends only on its strongest derived-from link and on the origin above it, so
-    only the children of a changed origin can change (a new document's children are in
-    ``touched``: their links to it are new)."""
+    only the documents whose strongest link points at a changed one can change (found by
+    their stored ``up_id``; a new document's children are in ``touched``: their links to it
+    are new; a document given a stronger link is in ``touched`` too)."""
     best: dict[str, DocumentLink | None] = {}
     facts: dict[str, tuple[str | None, str | None, tuple[dict[str, Any], ...]]] = {}
 
@@ -273,10 +274,14 @@ def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
         facts.update(outlet_facts(store, [i for i in ids if i not in facts]))
         before = origins(store, ids)
         found = resolve_origins(ids, parents_of, facts_of)
-        save_origins(store, found)
+        save_origins(store, found, {o.document_id: _up(best[o.document_id]) for o in found})
         computed += len(found)
         changed = [o for o in found if o.document_id in before and before[o.document_id] != o]
         moved += [o.document_id for o in changed if before[o.document_id].origin != o.origin]
         done |= todo
-        todo = children(store, [o.document_id for o in changed]) - done
+        todo = strongest_children(store, [o.document_id for o in changed]) - done
     return computed, moved
+
+
+def _up(link: DocumentLink | None) -> str | None:
+    return link.other_id if link else None

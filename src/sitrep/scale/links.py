@@ -144,8 +144,10 @@ def root_origin(document_id: str, site: str | None, url: str | None,
 
 # -- the Spark jobs --------------------------------------------------------------------------------
 def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
-    """``link_documents``, ``link_bands``, ``link_outlets``, ``document_links`` and
-    ``document_origins`` from the fingerprint rows of the Spark tasks (``LINK_DDL`` columns)."""
+    """``link_documents``, ``link_bands``, ``link_outlets`` and ``document_links`` from the
+    fingerprint rows of the Spark tasks (``LINK_DDL`` columns); ``origin_table`` makes
+    ``document_origins`` from the links as written (the links are computed once: a lazy
+    links frame read by two jobs would score every pair twice)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -203,7 +205,6 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
     links = spark.createDataFrame(link_rdd, _ddl("document_links")).dropDuplicates(
         ["document_id", "other_id", "kind"])
     tables["document_links"] = links
-    tables["document_origins"] = _origins(fp, links)
     return tables
 
 
@@ -213,15 +214,21 @@ def _ddl(table: str) -> str:
     return ddl(table)
 
 
-def _origins(fp: DataFrame, links: DataFrame) -> DataFrame:
-    """Every document's origin: its own root origin, unless it is derived from another;
-    chains of derived-from links are followed on the driver (memory: the derived-from links
-    and the outlet facts of the documents they join)."""
+def origin_table(fp: DataFrame, links: DataFrame) -> DataFrame:
+    """Every document's origin: its own root origin, unless it is derived from another.
+    Each document's strongest derived-from link is chosen in Spark (the order of
+    ``store.links.best_parents``); the chains of those are followed on the driver (memory:
+    one link per derived document, and the outlet facts of the documents they join)."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     spark = fp.sparkSession
+    strongest = Window.partitionBy("document_id").orderBy(
+        F.greatest("contains_other", "contained").desc(), "other_id")
     derived = [DocumentLink(**r.asDict()) for r in
-               links.where(F.col("kind") == "derived-from").collect()]
+               links.where(F.col("kind") == "derived-from")
+               .withColumn("n", F.row_number().over(strongest)).where(F.col("n") == 1)
+               .drop("n").collect()]
     parents: dict[str, list[DocumentLink]] = {}
     for x in derived:
         parents.setdefault(x.document_id, []).append(x)
@@ -238,8 +245,14 @@ def _origins(fp: DataFrame, links: DataFrame) -> DataFrame:
                                lambda d: facts.get(d, OriginFacts(None, ())))
     columns = "document_id STRING, origin STRING, kind STRING, name STRING, " \
               "parent_id STRING, depth BIGINT, reason STRING"
-    chained = spark.createDataFrame([tuple(o.__dict__.values()) for o in resolved], columns)
+    # up_id: the strongest link's other end (the parent, but for a circle's root, which
+    # has a strongest link and no parent); documents without derived-from links have none.
+    chained = spark.createDataFrame(
+        [(*o.__dict__.values(), parents[o.document_id][0].other_id
+          if o.document_id in parents else None) for o in resolved],
+        f"{columns}, up_id STRING")
     roots = spark.createDataFrame(fp.select("document_id", "site", "url", "cited_sources").rdd
-                                  .map(lambda r: root_origin(*r)), columns)
+                                  .map(lambda r: root_origin(*r)), columns) \
+        .withColumn("up_id", F.lit(None).cast("string"))
     return roots.join(chained.select("document_id"), "document_id", "left_anti") \
         .unionByName(chained)

@@ -237,7 +237,8 @@ def _load_links(store: Store, folder: Path, run_id: int) -> None:
             save_links(store, [DocumentLink(**r) for r in batch], run_id)
     for batch in _batches(_rows(folder, "document_origins")):
         with store.transaction():
-            save_origins(store, [Origin(**r) for r in batch])
+            up = {r["document_id"]: r.pop("up_id") for r in batch}
+            save_origins(store, [Origin(**r) for r in batch], up)
 
 
 def _load_events(store: Store, folder: Path) -> None:

@@ -111,7 +111,7 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     from ..store.sqlite import now
     from . import spark_tasks as tasks
     from .events import event_tables
-    from .links import LINK_DDL, link_tables
+    from .links import LINK_DDL, link_tables, origin_table
 
     settings = settings or load_settings()
     out = str(output).rstrip("/")
@@ -216,7 +216,8 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     links = link_tables(fingerprints)
     for name in ("link_documents", "link_bands", "link_outlets", "document_links"):
         _write(links[name], out, name)
-    _write(links["document_origins"], out, "document_origins")
+    _write(origin_table(fingerprints, spark.read.parquet(f"{out}/document_links")), out,
+           "document_origins")
     fingerprints.unpersist()
     timed("links")
 

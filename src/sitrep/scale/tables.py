@@ -102,7 +102,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "document_origins": (
         ("document_id", "STRING"), ("origin", "STRING"), ("kind", "STRING"),
         ("name", "STRING"), ("parent_id", "STRING"), ("depth", "BIGINT"),
-        ("reason", "STRING")),
+        ("reason", "STRING"), ("up_id", "STRING")),
     "events": (
         ("id", "STRING"), ("block", "STRING"), ("event_type", "STRING"),
         ("sub_event_type", "STRING"), ("cameo", "STRING"), ("actor1_id", "STRING"),

@@ -489,6 +489,13 @@ REFERENCES = (
      "SELECT 'document_origins', o.document_id, 'origin ' || o.origin || ' is not stored' "
      "FROM document_origins o WHERE o.kind IN ('self', 'document') AND NOT EXISTS "
      "(SELECT 1 FROM documents d WHERE d.id = o.origin)"),
+    # The link stage follows up_id down when an origin changes: a stale one hides a change.
+    ("origin's strongest link", {"document_origins", "document_links"},
+     "SELECT 'document_origins', o.document_id, 'up_id ' || coalesce(o.up_id, 'NULL') || "
+     "' is not its strongest derived-from link' FROM document_origins o WHERE o.up_id IS NOT "
+     "(SELECT l.other_id FROM document_links l WHERE l.document_id = o.document_id AND "
+     "l.kind = 'derived-from' ORDER BY max(l.contains_other, l.contained) DESC, l.other_id "
+     "LIMIT 1)"),
     ("link band", {"link_bands", "link_documents"},
      "SELECT 'link_bands', b.key, 'doc ' || b.doc || ' is not in link_documents' "
      "FROM link_bands b WHERE NOT EXISTS (SELECT 1 FROM link_documents l WHERE l.id = b.doc)"),

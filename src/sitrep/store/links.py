@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -278,12 +278,13 @@ def best_parents(store: Store, document_ids: Sequence[str]) -> dict[str, Documen
     return out
 
 
-def children(store: Store, document_ids: Sequence[str]) -> set[str]:
-    """Documents derived from any of ``document_ids``."""
+def strongest_children(store: Store, document_ids: Sequence[str]) -> set[str]:
+    """Documents whose strongest derived-from link points at any of ``document_ids`` (their
+    stored origin's ``up_id``): the only ones whose origin can change when these change."""
     found: set[str] = set()
     for part in _chunks(list(document_ids)):
         found.update(r[0] for r in store.conn.execute(
-            "SELECT document_id FROM document_links WHERE kind = 'derived-from' AND other_id "
+            "SELECT document_id FROM document_origins WHERE up_id "
             f"IN ({', '.join('?' * len(part))})", part))
     return found
 
@@ -296,12 +297,15 @@ def document_links(store: Store, document_id: str) -> list[DocumentLink]:
 
 
 # -- origins --------------------------------------------------------------------------------------
-def save_origins(store: Store, origins: Iterable[Origin]) -> None:
+def save_origins(store: Store, origins: Iterable[Origin],
+                 up: Mapping[str, str | None]) -> None:
+    """Store origins with, from ``up``, each document's strongest derived-from link's other
+    end (``strongest_children`` follows it; None: no derived-from link)."""
     store.conn.executemany(
         "INSERT OR REPLACE INTO document_origins(document_id, origin, kind, name, parent_id, "
-        "depth, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(o.document_id, o.origin, o.kind, o.name, o.parent_id, o.depth, o.reason)
-         for o in origins])
+        "depth, reason, up_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(o.document_id, o.origin, o.kind, o.name, o.parent_id, o.depth, o.reason,
+          up.get(o.document_id)) for o in origins])
 
 
 def origins(store: Store, document_ids: Iterable[str]) -> dict[str, Origin]:
