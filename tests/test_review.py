@@ -187,6 +187,9 @@ def test_a_read_only_server_on_a_database_without_reviews(sample_db, tmp_path):
             for kind, name in re.findall(r"CREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX)\s+"
                                          r"(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", sql, re.I):
                 con.execute(f"DROP {kind} IF EXISTS {name}")
+            for table, column in re.findall(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)",
+                                            sql, re.I):
+                con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         con.execute("PRAGMA user_version = 6")
     with serving(db) as (api, _):
         event = _boulkessi(api)

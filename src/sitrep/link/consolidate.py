@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -91,32 +91,45 @@ def event_id(seed: ReportView) -> str:
     return "ev-" + hashlib.sha256(seed.id.encode()).hexdigest()[:16]
 
 
+def chainable(r: ReportView) -> bool:
+    """Whether a report can share a block: one that happened, with a country and dates."""
+    return bool(r.happened and r.country and r.date_start and r.date_end)
+
+
+def chained_blocks(reports: Iterable[ReportView]) -> Iterator[list[ReportView]]:
+    """The blocks of reports given in (country, date_start, date_end, id) order, each as
+    soon as it closes, so a whole corpus can be streamed through in the memory of its
+    largest block. A report that cannot be chained (``chainable``) is a block as it comes."""
+    current: list[ReportView] = []
+    reach = ""
+    for r in reports:
+        if not chainable(r):
+            yield [r]
+            continue
+        if current and (r.country != current[0].country
+                        or (date.fromisoformat(r.date_start or "")
+                            - date.fromisoformat(reach)).days > MAX_GAP_DAYS):
+            yield current
+            current = []
+        if not current or (r.date_end or "") > reach:
+            reach = r.date_end or ""
+        current.append(r)
+    if current:
+        yield current
+
+
+def block_order(r: ReportView) -> tuple[str, str, str, str]:
+    """The order ``chained_blocks`` reads reports in."""
+    return (r.country or "", r.date_start or "", r.date_end or "", r.id)
+
+
 def blocks(reports: Iterable[ReportView]) -> list[list[ReportView]]:
     """Reports that could be one happening, grouped: same country, chained overlapping
     intervals. Undated, unplaced-by-country and not-happened reports stand alone."""
-    alone: list[list[ReportView]] = []
-    by_country: dict[str, list[ReportView]] = {}
-    for r in reports:
-        if not (r.happened and r.country and r.date_start and r.date_end):
-            alone.append([r])
-        else:
-            by_country.setdefault(r.country, []).append(r)
-    out: list[list[ReportView]] = []
-    for country in sorted(by_country):
-        rows = sorted(by_country[country], key=lambda r: (r.date_start, r.date_end, r.id))
-        current: list[ReportView] = []
-        reach = ""
-        for r in rows:
-            if current and (date.fromisoformat(r.date_start or "")
-                            - date.fromisoformat(reach)).days > MAX_GAP_DAYS:
-                out.append(current)
-                current = []
-            if not current or (r.date_end or "") > reach:
-                reach = r.date_end or ""
-            current.append(r)
-        if current:
-            out.append(current)
-    return out + sorted(alone, key=lambda b: b[0].id)
+    rows = list(reports)
+    chained = sorted((r for r in rows if chainable(r)), key=block_order)
+    alone = sorted(([r] for r in rows if not chainable(r)), key=lambda b: b[0].id)
+    return list(chained_blocks(chained)) + alone
 
 
 def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None

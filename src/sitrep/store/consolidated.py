@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -23,7 +23,7 @@ from typing import Any
 
 from ..lexicon import table
 from ..link.compatibility import ReportView
-from ..link.consolidate import Cluster, Considered, blocks, cluster, summarize
+from ..link.consolidate import Cluster, Considered, chained_blocks, cluster, summarize
 from ..records import ACTOR_INTER, HAPPENED
 from .sqlite import Store
 
@@ -42,6 +42,13 @@ EVENT_GRID_SCHEMA = 11
 # The schema from which the map's walks read index entries only (migration 0012): events_map
 # holds what every filter tests, and events_type_map is the map's order within a type.
 EVENT_MAP_SCHEMA = 12
+
+
+# Reports clustered before their events are written (each write one transaction): bounds the
+# memory of an update, and how long a reader waits between two states of the events.
+FLUSH_REPORTS = 20_000
+# Ids per IN (...) query (SQLite's default limit on parameters is 32,766).
+_IN_CHUNK = 500
 
 
 @dataclass
@@ -63,14 +70,26 @@ def _origins(store: Store) -> dict[str, str]:
         "SELECT document_id, origin FROM document_origins")}
 
 
-def _text_links(store: Store) -> set[tuple[str, str]]:
-    if not _table_exists(store, "document_links"):
+def _links_among(store: Store, documents: Iterable[str]) -> set[tuple[str, str]]:
+    """The text links (either kind) between two of these documents, each pair once as
+    (lower id, higher id): what a block's clustering and signature need, read per block."""
+    wanted = set(documents)
+    if len(wanted) < 2 or not _table_exists(store, "document_links"):
         return set()
+    ids = sorted(wanted)
     pairs: set[tuple[str, str]] = set()
-    for a, b in store.conn.execute("SELECT document_id, other_id FROM document_links"):
-        pairs.add((a, b))
-        pairs.add((b, a))
+    for k in range(0, len(ids), _IN_CHUNK):
+        part = ids[k:k + _IN_CHUNK]
+        for a, b in store.conn.execute(
+                "SELECT document_id, other_id FROM document_links WHERE document_id IN "
+                f"({', '.join('?' * len(part))})", part):
+            if b in wanted:
+                pairs.add((a, b) if a < b else (b, a))
     return pairs
+
+
+def _linked(pairs: set[tuple[str, str]]) -> Callable[[str, str], bool]:
+    return lambda a, b: ((a, b) if a < b else (b, a)) in pairs
 
 
 def _death_figures(figures: list[dict[str, Any]]) -> tuple[int, ...]:
@@ -83,11 +102,11 @@ def _death_figures(figures: list[dict[str, Any]]) -> tuple[int, ...]:
 
 
 def report_views(store: Store, *, until: str | None = None, by: str = "published",
-                 origins: dict[str, str] | None = None,
-                 ids: Iterable[str] | None = None) -> Iterator[ReportView]:
+                 ids: Iterable[str] | None = None, order: str = "document"
+                 ) -> Iterator[ReportView]:
     """Every stored event report as the consolidation sees it (``until``: only reports of
-    documents published, or ingested, on or before that date; ``ids``: only these)."""
-    origins = _origins(store) if origins is None else origins
+    documents published, or ingested, on or before that date; ``ids``: only these), streamed
+    in document order or (``order="block"``) in the order ``chained_blocks`` reads them."""
     where, params = "", ()
     if until is not None:
         column = "d.published" if by == "published" else "d.ingested_at"
@@ -95,16 +114,20 @@ def report_views(store: Store, *, until: str | None = None, by: str = "published
     elif ids is not None:
         wanted = sorted(set(ids))
         where, params = f"WHERE r.id IN ({', '.join('?' * len(wanted))})", tuple(wanted)
-    sql = (f"SELECT {REPORT_COLUMNS} FROM event_reports r JOIN documents d "
-           f"ON d.id = r.document_id {where} ORDER BY r.document_id, r.id")
+    origin, join = ("o.origin", "LEFT JOIN document_origins o ON o.document_id = r.document_id"
+                    ) if _table_exists(store, "document_origins") else ("NULL", "")
+    keys = ("coalesce(r.country, ''), coalesce(r.date_start, ''), coalesce(r.date_end, ''), r.id"
+            if order == "block" else "r.document_id, r.id")
+    sql = (f"SELECT {REPORT_COLUMNS}, {origin} AS origin_of FROM event_reports r "
+           f"JOIN documents d ON d.id = r.document_id {join} {where} ORDER BY {keys}")
     for row in store.conn.execute(sql, params):
         r = dict(row)
+        found = r.pop("origin_of")
         r["figures"] = json.loads(r["figures"] or "[]")
         r["associated"] = json.loads(r["associated"] or "[]")
         actors = frozenset(a for a in (r["actor1_id"], r["actor2_id"], *r["associated"]) if a)
         yield ReportView(
-            id=r["id"], document_id=r["document_id"],
-            origin=origins.get(r["document_id"], r["document_id"]),
+            id=r["id"], document_id=r["document_id"], origin=found or r["document_id"],
             published=(r["published"] or "")[:10] or None, event_type=r["event_type"],
             sub_event_type=r["sub_event_type"], actors=actors, country=r["country"],
             admin1=r["admin1"], latitude=r["latitude"], longitude=r["longitude"],
@@ -115,50 +138,83 @@ def report_views(store: Store, *, until: str | None = None, by: str = "published
 
 
 def _signature(block: list[ReportView], links: set[tuple[str, str]]) -> str:
-    docs = sorted({r.document_id for r in block})
-    linked = sorted((a, b) for a in docs for b in docs if a < b and (a, b) in links)
+    """What a block's clustering depends on: its reports as compared, and the text links
+    between its documents (``_links_among``)."""
     payload = json.dumps([[r.id, r.origin, r.row.get("modality"), r.date_start, r.date_end,
                            r.country, r.latitude, r.longitude, r.event_type,
                            r.sub_event_type, sorted(r.actors), r.figures]
-                          for r in sorted(block, key=lambda r: r.id)] + [linked])
+                          for r in sorted(block, key=lambda r: r.id)] + [sorted(links)])
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
 def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummary:
-    """Bring the consolidated events up to date with the stored reports (one transaction)."""
+    """Bring the consolidated events up to date with the stored reports.
+
+    Streamed, so memory holds the largest block, not the corpus: reports are read in block
+    order and each block, as it closes, gets its text links and its signature; a block
+    whose signature is stored is left as it is, the others are clustered and written every
+    ``FLUSH_REPORTS`` reports in a transaction of their own (clustered before it, so the
+    write lock is held for writing only: a review posted meanwhile waits for the writes, not
+    for the clustering). The transaction that writes a block drops its old versions (the
+    stored blocks holding any of its reports) with it, so a reader sees each happening
+    either as it was or as it is, never both; blocks left with no report are dropped last.
+    A block another writer wrote meanwhile is not written twice."""
     summary = ConsolidationSummary()
-    links = _text_links(store)
-    views = list(report_views(store))
-    grouped = blocks(views)
-    summary.blocks = len(grouped)
-    signatures = {_signature(b, links): b for b in grouped}
     types = _actor_types(store)
-    # Blocks are clustered before the transaction, so the write lock is held for writing only
-    # (a review posted to `sitrep serve --review` meanwhile waits for the writes, not for the
-    # clustering); a block another writer settled in between is clustered in the transaction.
-    done = set() if rebuild else {r[0] for r in store.conn.execute(
+    known = set() if rebuild else {r[0] for r in store.conn.execute(
         "SELECT DISTINCT block FROM events")}
-    clustered = {sig: cluster(block, lambda a, b: (a, b) in links)
-                 for sig, block in signatures.items() if sig not in done}
+    seen: set[str] = set()
+    pending: list[tuple[str, list[ReportView], list[Cluster], list[Considered]]] = []
+    held = 0
+    wipe = rebuild
+
+    def flush() -> None:
+        nonlocal held, wipe
+        with store.transaction() as c:
+            if wipe:
+                for table in ("events", "event_members", "event_decisions", "event_actors"):
+                    c.execute(f"DELETE FROM {table}")
+                wipe = False
+            for sig, block, clusters, considered in pending:
+                if c.execute("SELECT 1 FROM events WHERE block = ? LIMIT 1",
+                             (sig,)).fetchone():
+                    continue
+                for old in sorted(_blocks_holding(c, [r.id for r in block])):
+                    _drop_block(c, old)
+                _save_block(c, sig, clusters, considered, types)
+                summary.reclustered += 1
+        pending.clear()
+        held = 0
+
+    for block in chained_blocks(report_views(store, order="block")):
+        summary.blocks += 1
+        links = _links_among(store, {r.document_id for r in block})
+        sig = _signature(block, links)
+        seen.add(sig)
+        if sig in known:
+            continue
+        pending.append((sig, block, *cluster(block, _linked(links))))
+        held += len(block)
+        if held >= FLUSH_REPORTS:
+            flush()
+    flush()
     with store.transaction() as c:
-        if rebuild:
-            c.execute("DELETE FROM events")
-            c.execute("DELETE FROM event_members")
-            c.execute("DELETE FROM event_decisions")
-            c.execute("DELETE FROM event_actors")
-        known = {r[0] for r in c.execute("SELECT DISTINCT block FROM events")}
-        stale = known - set(signatures)
-        for sig in sorted(stale):
+        stored = {r[0] for r in c.execute("SELECT DISTINCT block FROM events")}
+        for sig in sorted(stored - seen):
             _drop_block(c, sig)
-        for sig, block in signatures.items():
-            if sig in known and not rebuild:
-                continue
-            clusters, considered = clustered.get(sig) or cluster(
-                block, lambda a, b: (a, b) in links)
-            _save_block(c, sig, clusters, considered, types)
-            summary.reclustered += 1
         summary.events = c.execute("SELECT count(*) FROM events").fetchone()[0]
     return summary
+
+
+def _blocks_holding(c: Any, report_ids: Sequence[str]) -> set[str]:
+    """The stored blocks that hold any of these reports."""
+    found: set[str] = set()
+    for k in range(0, len(report_ids), _IN_CHUNK):
+        part = report_ids[k:k + _IN_CHUNK]
+        found.update(r[0] for r in c.execute(
+            "SELECT DISTINCT e.block FROM event_members m JOIN events e ON e.id = m.event_id "
+            f"WHERE m.report_id IN ({', '.join('?' * len(part))})", part))
+    return found
 
 
 def _drop_block(c: Any, sig: str) -> None:
@@ -437,13 +493,13 @@ def decisions(store: Store, event_id: str) -> list[dict[str, Any]]:
 def events_as_of(store: Store, day: str, *, by: str = "published") -> list[dict[str, Any]]:
     """The consolidated events as the database held them from the documents published (or
     ingested) up to ``day``: the same consolidation, run over those documents only."""
-    links = _text_links(store)
     types = _actor_types(store)
     names = _actor_names(store)
     sites = {r[0]: r[1] for r in store.conn.execute("SELECT id, site FROM documents")}
     out = []
-    for block in blocks(report_views(store, until=day, by=by)):
-        clusters, _ = cluster(block, lambda a, b: (a, b) in links)
+    for block in chained_blocks(report_views(store, until=day, by=by, order="block")):
+        links = _links_among(store, {r.document_id for r in block})
+        clusters, _ = cluster(block, _linked(links))
         for cl in clusters:
             row = _row(summarize(cl), cl, types)
             members = [{"report": m.id, "document_id": m.document_id, "origin": m.origin,
@@ -542,8 +598,6 @@ def explain_pair(store: Store, first: str, second: str) -> list[dict[str, Any]]:
     because no date or area could match, included)."""
     from ..link.compatibility import decide
 
-    links = _text_links(store)
-
     def reports_of(key: str) -> list[str]:
         event = resolve_event(store, key)
         if event is not None:
@@ -557,12 +611,13 @@ def explain_pair(store: Store, first: str, second: str) -> list[dict[str, Any]]:
         raise KeyError(first if not a_ids else second)
     wanted = set(a_ids) | set(b_ids)
     views = {v.id: v for v in report_views(store, ids=wanted)}
+    linked = _linked(_links_among(store, {v.document_id for v in views.values()}))
     out = []
     for a in a_ids:
         for b in b_ids:
             if a in views and b in views and a != b:
-                d = decide(views[a], views[b], text_link=(views[a].document_id,
-                                                          views[b].document_id) in links)
+                d = decide(views[a], views[b], text_link=linked(views[a].document_id,
+                                                                views[b].document_id))
                 out.append({"report": a, "other": b, "merged": d.merged,
                             "conflict": d.conflict, "score": d.score, "reason": d.reason,
                             "features": d.features})
@@ -655,6 +710,25 @@ MAP_DRIVE_LIMIT = 50_000
 # 20,000-57,000 matches took 22-54 ms sorted, 11-22 ms walked (count included); around
 # 15,000-20,000 matches both take 20-27 ms.
 MAP_TYPE_DRIVE_LIMIT = 20_000
+# The schema (migration 0014) from which the indexes a map is counted, sorted or walked
+# through hold every column a filter but actor and status tests (modality and sources were
+# read from the rows), and events_grid_map orders each band of latitude in the map's order.
+EVENT_MAP_COVER_SCHEMA = 14
+# A map over a period (since/until) walks its index in the map's order one fatality count at a
+# time, each count's events of the period a range of the index (``_period_walk``): the walk
+# reads the points and a seek or two per distinct count above the last one (a few hundred).
+# Walking the map's order as one range instead read every later year first wherever many
+# events share a count (unknown, 0, 1: protests have none): the map of one type's earliest
+# year walked the type's whole order. Measured at 1M events, a year of a type took 3-10 ms
+# walked count by count (5,000 points) and ~1 us a match sorted, 2-44 ms.
+MAP_PERIOD_LIMIT = 8_000
+# A bounding box with more matches than this merges one walk per band of latitude in the map's
+# order (events_grid_map): about cap / (the box's share of its bands' events) entries. At 1M
+# events, boxes of 10,000-150,000 matches took 4-15 ms merged, 11-50 ms sorted.
+MAP_GRID_LIMIT = 10_000
+# A taller box (more bands than this) walks events_map_filters: its share of all events is
+# then large, and a merge of many walks costs a comparison per walk and point.
+MAP_GRID_BANDS = 30
 
 
 @dataclass(frozen=True)
@@ -997,6 +1071,46 @@ def timeline_in_memory(events: Iterable[dict[str, Any]], *, bin_: str = "day",
                    bin_, max_bins)
 
 
+# The map's order, and its key's expressions (word for word those of the indexes).
+_MAP_KEY = "coalesce(fatalities, -1)"
+_MAP_ORDER = f"{_MAP_KEY} DESC, {_DATE_KEY} DESC, id"
+_POINT = "id, longitude, latitude, event_type, fatalities"
+# (From migration 0014.) The filter a map is counted and sorted through: the first of these
+# among its filters, the narrowest as filters usually come (a box, a country, a type are each
+# a few % of events, a period of a year a tenth or two). A modality or a minimum of sources
+# usually holds tens of % of events but may hold 1% (negated, 5 sources): with one among the
+# filters, each filter's range is counted up to MAP_DRIVER_BOUND and the smallest leads
+# (``_map_driver``). The families whose index has the date key right after the filter's (a
+# period is then a range within it).
+_MAP_DRIVERS = ("ids", "actor", "place", "country", "sub_event_type", "event_type", "modality",
+                "date", "sources", "placed")
+_DATE_AFTER = {"country", "sub_event_type", "event_type", "modality"}
+# Counting a range up to this many entries costs ~2 ms at 1M events; past it a filter is
+# common enough that the order above decides.
+MAP_DRIVER_BOUND = 30_000
+# A map whose walk is not within its driver's range (a modality's or a box's period walked in
+# all events' order) sorts up to this many matches: the walk reads about cap / (their share of
+# the period's events) entries.
+MAP_PERIOD_DRIVE_LIMIT = 20_000
+
+
+def _map_driver(store: Store, terms: list[_Term], families: set[str | None]) -> str:
+    """The family of the filter a map is counted and sorted through (``_MAP_DRIVERS``)."""
+    ordered = [x for x in _MAP_DRIVERS if x in families and x != "placed"] or ["placed"]
+    if ordered[0] in ("ids", "actor") or len(ordered) == 1 or not {"modality", "sources"} & set(
+            ordered):
+        return ordered[0]
+
+    def size(family: str) -> int:
+        along = {family, "date"} if family in _DATE_AFTER else {family}
+        where, params = _render([t for t in terms if t.index in along], along)
+        return store.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} "
+                                  "LIMIT ?)", [*params, MAP_DRIVER_BOUND]).fetchone()[0]
+
+    sizes = {x: size(x) for x in ordered}
+    return min(ordered, key=lambda x: (sizes[x], ordered.index(x)))
+
+
 def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
                  drive_limit: int | None = None) -> dict[str, Any]:
     """Map points ``(id, lon, lat, event_type, best fatalities)`` of the events with
@@ -1007,15 +1121,126 @@ def event_points(store: Store, f: EventFilters, *, cap: int = 5000,
     collector's care, a list never does. The server keeps 64 answers; kept as 5,000 lists each,
     they made a full collection (every dozen map requests or so) take 45-70 ms.
 
-    Up to ``drive_limit`` matches (by default ``MAP_DRIVE_LIMIT``, ``MAP_TYPE_DRIVE_LIMIT``
-    with an event type) are read through their filter's index and sorted; more, and an index
-    in the map's order is walked, each entry tested until ``cap`` match: events_type_map for
-    an event type (the type's events only), else events_map_filters. A country's map walks
-    events_country_map (the map's order within a country: with no other filter the first
-    ``cap`` entries are the answer); a country with other filters, a year say, is read through
-    events_country_date like any other filter (walking the country's order would test every
-    event of the country until ``cap`` match)."""
+    The total is counted through one filter's index (``_map_driver``: a box, a country, a
+    type, a period…), whose entries hold every column the other filters test (migration 0014;
+    actor and status excepted). Up to ``drive_limit`` matches are read there again and sorted;
+    more, and an index in the map's order is walked until ``cap`` entries match:
+
+    * a box: one walk per band of latitude (events_grid_map), merged (``MAP_GRID_LIMIT``);
+    * else the map's order of the country (events_country_map), the type (events_type_map) or
+      all events (events_map_filters); over a period one fatality count at a time
+      (``_period_walk``), else as one range.
+
+    A walk within the driver's own range (a type's or a country's order, a period of all
+    events) reads at most what the sort would, and stops at ``cap``: it is taken from ``cap``
+    matches on (over a period from ``MAP_PERIOD_LIMIT``: it seeks each count). A walk of a
+    wider range is taken past ``MAP_DRIVE_LIMIT`` matches (over a period
+    ``MAP_PERIOD_DRIVE_LIMIT``)."""
     schema = _schema(store)
+    if schema < EVENT_MAP_COVER_SCHEMA:
+        return _points_before_cover(store, f, schema, cap=cap, drive_limit=drive_limit)
+    # A box's BETWEENs already test that an event has a point.
+    terms = [*_terms(store, f, schema), *([] if f.bbox else [
+        _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "placed")])]
+    families = {t.index for t in terms}
+    driver = _map_driver(store, terms, families)
+    where, params = _render(terms, {driver, "date"} if driver in _DATE_AFTER else {driver})
+    total = store.conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    dated = "date" in families
+    bands = 0 if not f.bbox else math.floor(f.bbox[3]) - math.floor(f.bbox[1]) + 1
+    merged = 0 < bands <= MAP_GRID_BANDS and not dated and not families & {"actor", "ids"}
+    # The order walked: a country's (events_country_map), else a type's (events_type_map),
+    # else all events' (events_map_filters), each testing the other filters in its entries.
+    prefix = None if f.bbox or families & {"actor", "ids"} else next(
+        (t for family in ("country", "event_type") for t in terms if t.index == family), None)
+    within = (prefix.index == driver) if prefix else (dated and driver == "date")
+    if drive_limit is None:
+        drive_limit = (MAP_GRID_LIMIT if merged
+                       else (MAP_PERIOD_LIMIT if dated else cap) if within
+                       else MAP_PERIOD_DRIVE_LIMIT if dated else MAP_DRIVE_LIMIT)
+    if families == {"country", "placed"}:
+        drive_limit = -1  # a country alone: the first cap entries of its order
+    if total <= drive_limit:
+        order = ", ".join(f"+{part}" for part in _MAP_ORDER.split(", "))
+        items = store.conn.execute(f"SELECT {_POINT} FROM events WHERE {where} ORDER BY {order} "
+                                   "LIMIT ?", [*params, cap]).fetchall()
+    elif merged:
+        items = _grid_walk(store, f, terms, cap)
+    elif dated:
+        items = _period_walk(store, terms, prefix, cap)
+    else:
+        where, params = _render(terms, {prefix.index} if prefix and prefix.index else set())
+        items = store.conn.execute(f"SELECT {_POINT} FROM events WHERE {where} "
+                                   f"ORDER BY {_MAP_ORDER} LIMIT ?", [*params, cap]).fetchall()
+    return {"total": total, "items": [tuple(r) for r in items]}
+
+
+def _grid_walk(store: Store, f: EventFilters, terms: list[_Term], cap: int) -> list[Any]:
+    """A box's points: one walk of events_grid_map per band of latitude the box spans, each in
+    the map's order testing the box and the other filters in its entries, merged by SQLite (a
+    compound SELECT whose parts are each in the ORDER BY's order is read as a merge, stopping
+    at the LIMIT)."""
+    assert f.bbox is not None
+    west, south, east, north = f.bbox
+    where, params = _render([t for t in terms if t.index != "place"], ())
+    part = (f"SELECT {_MAP_KEY} AS k, {_DATE_KEY} AS d, {_POINT} FROM events WHERE {_GRID} = ? "
+            f"AND +longitude BETWEEN ? AND ? AND +latitude BETWEEN ? AND ? AND {where}")
+    bands = range(math.floor(south) + 90, math.floor(north) + 90 + 1)
+    rows = store.conn.execute(
+        " UNION ALL ".join([part] * len(bands)) + " ORDER BY k DESC, d DESC, id LIMIT ?",
+        [*(x for band in bands for x in (band, west, east, south, north, *params)), cap])
+    return [r[2:] for r in rows]
+
+
+def _period_walk(store: Store, terms: list[_Term], prefix: _Term | None, cap: int) -> list[Any]:
+    """A period's points, walking the map's order (within the ``prefix`` filter's country or
+    type: events_country_map, events_type_map; else events_map_filters) one fatality count at
+    a time, highest first: each count's events of the period are a range of the index (the
+    date key follows the count), so the walk seeks the period instead of reading every later
+    event that has the same count.
+
+    First the distinct counts (a recursive CTE, one seek each) with how many events of each
+    match, up to ``cap``, until ``cap`` are reached at a count ``last``; then the matches of
+    the counts above it (fewer than ``cap``, each count a range) sorted, and the latest of
+    ``last`` in the index's order."""
+    where, params = _render(terms, {"date", *([prefix.index] if prefix and prefix.index else [])})
+    head, head_params = ("1 = 1", []) if prefix is None or prefix.index is None else (
+        prefix.render({prefix.index}), list(prefix.params))
+    counts = store.conn.execute(
+        f"WITH RECURSIVE counts(v) AS (SELECT max({_MAP_KEY}) FROM events WHERE {head} "
+        f"UNION ALL SELECT (SELECT max({_MAP_KEY}) FROM events WHERE {head} AND "
+        f"{_MAP_KEY} < counts.v) FROM counts WHERE counts.v IS NOT NULL) "
+        f"SELECT v, (SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} AND "
+        f"{_MAP_KEY} = counts.v LIMIT ?)) FROM counts WHERE v IS NOT NULL",
+        [*head_params, *head_params, *params, cap])
+    above: list[int] = []
+    taken, last = 0, None
+    for value, n in counts:
+        if taken + n >= cap:
+            last = value
+            break
+        taken += n
+        if n:
+            above.append(value)
+    counts.close()
+    order = ", ".join(f"+{part}" for part in _MAP_ORDER.split(", "))
+    items = store.conn.execute(
+        f"SELECT {_POINT} FROM events WHERE {where} AND {_MAP_KEY} IN (SELECT value FROM "
+        f"json_each(?)) ORDER BY {order} LIMIT ?", [*params, json.dumps(above), cap]).fetchall()
+    if last is not None:  # the index's order within one count: latest first, then by id
+        items += store.conn.execute(
+            f"SELECT {_POINT} FROM events WHERE {where} AND {_MAP_KEY} = ? ORDER BY "
+            f"{_DATE_KEY} DESC, id LIMIT ?", [*params, last, cap - taken]).fetchall()
+    return items
+
+
+def _points_before_cover(store: Store, f: EventFilters, schema: int, *, cap: int,
+                         drive_limit: int | None) -> dict[str, Any]:
+    """``event_points`` on a database older than migration 0014 (served read-only): up to
+    ``drive_limit`` matches (by default ``MAP_DRIVE_LIMIT``, ``MAP_TYPE_DRIVE_LIMIT`` with an
+    event type) read through their filter's index and sorted; more, and an index in the map's
+    order walked, each entry tested until ``cap`` match: events_type_map for an event type
+    (0012), events_country_map for a country, else events_map_filters (0012) or events_map."""
     # A box's BETWEENs already test that an event has a point (3 ms of a 150,000-event count).
     terms = [*_terms(store, f, schema), *([] if f.bbox else [
         _Term("{p}latitude IS NOT NULL AND longitude IS NOT NULL", (), "placed")])]
