@@ -139,11 +139,13 @@ def report_views(store: Store, *, until: str | None = None, by: str = "published
 
 def _signature(block: list[ReportView], links: set[tuple[str, str]]) -> str:
     """What a block's clustering depends on: its reports as compared, and the text links
-    between its documents (``_links_among``)."""
+    between its documents (of ``links``, pairs either way round, those inside the block)."""
+    docs = {r.document_id for r in block}
+    linked = sorted({(a, b) if a < b else (b, a) for a, b in links if a in docs and b in docs})
     payload = json.dumps([[r.id, r.origin, r.row.get("modality"), r.date_start, r.date_end,
                            r.country, r.latitude, r.longitude, r.event_type,
                            r.sub_event_type, sorted(r.actors), r.figures]
-                          for r in sorted(block, key=lambda r: r.id)] + [sorted(links)])
+                          for r in sorted(block, key=lambda r: r.id)] + [linked])
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
