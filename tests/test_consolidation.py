@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import sqlite3
 
 import pytest
 
@@ -128,6 +129,47 @@ def test_incremental_updates_equal_a_rebuild(corpus, tmp_path):
                                     for r in e["reports"]))) for e in events)
 
     assert key(after) == key(cli.json("events"))
+
+
+def test_an_update_written_block_by_block_ends_where_one_transaction_does(corpus, tmp_path):
+    """The events update writes every few thousand reports in a transaction of its own and
+    drops a block's old versions as it writes the block: from the events of a first batch to
+    those of all documents, one block per transaction, it ends with the very rows of the
+    database that got there in one go (every table of the events, every decision)."""
+    from sitrep.store import open_store
+    from sitrep.store.consolidated import update_events
+
+    cli, _ = corpus
+    first = tmp_path / "first"
+    shutil.copytree(SAMPLES, first)
+    for name in REPOSTS:
+        (first / name).unlink()
+    early = Cli(tmp_path / "early.db")
+    early("analyze", "-q", str(first))
+    db = tmp_path / "late.db"
+    with sqlite3.connect(cli.db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    # All the reports, links and origins, but the events of the first batch only: the state
+    # the update finds after the reposts' analysis and link stage.
+    with sqlite3.connect(db) as con:
+        con.execute("ATTACH DATABASE ? AS early", (str(early.db),))
+        for table in EVENT_TABLES:
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} SELECT * FROM early.{table}")
+    assert event_tables(db) != event_tables(cli.db)
+    with open_store(db) as store:
+        summary = update_events(store, flush_reports=1)
+    assert 0 < summary.reclustered < summary.blocks  # the blocks the reposts changed
+    assert event_tables(db) == event_tables(cli.db)
+
+
+EVENT_TABLES = ("events", "event_members", "event_decisions", "event_actors")
+
+
+def event_tables(db) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as con:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in EVENT_TABLES}
 
 
 def test_events_export_is_one_row_per_happening_with_its_sources(corpus, tmp_path):

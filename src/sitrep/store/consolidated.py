@@ -149,13 +149,14 @@ def _signature(block: list[ReportView], links: set[tuple[str, str]]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummary:
+def update_events(store: Store, *, rebuild: bool = False,
+                  flush_reports: int = FLUSH_REPORTS) -> ConsolidationSummary:
     """Bring the consolidated events up to date with the stored reports.
 
     Streamed, so memory holds the largest block, not the corpus: reports are read in block
     order and each block, as it closes, gets its text links and its signature; a block
     whose signature is stored is left as it is, the others are clustered and written every
-    ``FLUSH_REPORTS`` reports in a transaction of their own (clustered before it, so the
+    ``flush_reports`` reports in a transaction of their own (clustered before it, so the
     write lock is held for writing only: a review posted meanwhile waits for the writes, not
     for the clustering). The transaction that writes a block drops its old versions (the
     stored blocks holding any of its reports) with it, so a reader sees each happening
@@ -197,7 +198,7 @@ def update_events(store: Store, *, rebuild: bool = False) -> ConsolidationSummar
             continue
         pending.append((sig, block, *cluster(block, _linked(links))))
         held += len(block)
-        if held >= FLUSH_REPORTS:
+        if held >= flush_reports:
             flush()
     flush()
     with store.transaction() as c:
