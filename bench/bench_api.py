@@ -42,13 +42,14 @@ files change, so their repeated requests are answered from memory: the column "f
 first request of each query on a fresh server (it computes, and for the lists warms the page
 cache), "SQL p50" what computing costs without the API.
 
-``--varied N`` (default 150): N requests each to the event list and the map, every one with
-filters no other request has (a box somewhere in a country, a country, a year, a type): no cache
-answers them, as none answers a user exploring the data; p50/p95 per kind of filter.
+``--varied N`` (default 300): N requests each to the event list and the map, every one with
+filters no other request has (a box somewhere in a country, a country, a year or a period, a
+type, a modality, a number of sources: ``VARIED_KINDS``): no cache answers them, as none answers
+a user exploring the data; p50/p95 per kind of filter.
 
-``--before`` also times every query without the indexes of migrations 0008, 0009, 0011 and 0012
-(dropped, those they replaced made again; then restored; event_actors stays), so the table
-shows what they buy.
+``--before`` also times every query without the indexes of migrations 0008, 0009, 0011, 0012
+and 0014 (dropped, those they replaced made again; then restored; event_actors stays), so the
+table shows what they buy.
 ``--analyze`` runs ANALYZE first (the app never does; without it the bench removes
 ``sqlite_stat1``). Goal (issue 8): p95 <= 50 ms per query on this machine.
 
@@ -373,30 +374,38 @@ def ensure_database(path: Path, *, events: int, documents: int, actors: int,
 
 
 # The migrations that add indexes for the API (0008: list orders; 0009: type, place, span;
-# 0011: the bounding box's grid; 0012: the map's walks).
-INDEX_MIGRATIONS = (8, 9, 11, 12)
-_CREATE = re.compile(r"CREATE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)[^;]*", re.I)
-_DROP = re.compile(r"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
+# 0011: the bounding box's grid; 0012: the map's walks; 0014: every filter in the entries of
+# the index a map is read through, and the box's map order).
+INDEX_MIGRATIONS = (8, 9, 11, 12, 14)
+_INDEX_STATEMENT = re.compile(r"(CREATE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)[^;]*)|"
+                              r"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
 
 
 def index_changes() -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The indexes the INDEX_MIGRATIONS leave made and those they drop that were there before
     them: name → CREATE statement (of a dropped one, as the earlier migration made it); and
-    those one of them made and a later one replaced (events_map: 0008, dropped by 0012)."""
+    those one of them made and a later one dropped for good (events_map: 0008, dropped by
+    0012). Statements are read in order: 0014 drops indexes of 0008-0012 and makes them again
+    under the same names with more columns."""
     made: dict[str, str] = {}
     earlier: dict[str, str] = {}
     dropped: list[str] = []
     replaced: list[str] = []
     for number, _name, sql in migrations():
-        if number < min(INDEX_MIGRATIONS):
-            earlier.update((m[1], m[0]) for m in _CREATE.finditer(sql))
-        elif number in INDEX_MIGRATIONS:
-            made.update((m[1], m[0]) for m in _CREATE.finditer(sql))
-            for name in (m[1] for m in _DROP.finditer(sql)):
-                if made.pop(name, None) is not None:
-                    replaced.append(name)
-                else:
-                    dropped.append(name)
+        for m in _INDEX_STATEMENT.finditer(sql):
+            create, created, drop = m[1], m[2], m[3]
+            if number < min(INDEX_MIGRATIONS):
+                if create:
+                    earlier[created] = create
+            elif number in INDEX_MIGRATIONS:
+                if create:
+                    made[created] = create
+                    if created in replaced:
+                        replaced.remove(created)
+                elif made.pop(drop, None) is not None:
+                    replaced.append(drop)
+                elif drop not in dropped:
+                    dropped.append(drop)
     return made, {name: earlier[name] for name in dropped if name in earlier}, replaced
 
 
@@ -500,7 +509,12 @@ def queries(db: Path, routes: set[str], http_get: Callable[[str, dict[str, Any]]
         out += [Query("map: everything", "/api/map", [{}]),
                 Query("map: country (UA)", "/api/map", [{"country": "UA"}]),
                 Query("map: bbox (Donbas)", "/api/map", [{"bbox": "37,47,40.5,49.5"}]),
-                Query("map: type+1 year", "/api/map", [{"type": "Battles", **year}])]
+                Query("map: type+1 year", "/api/map", [{"type": "Battles", **year}]),
+                Query("map: 1 month", "/api/map", [month]),
+                Query("map: modality=denied", "/api/map", [{"modality": "denied"}]),
+                Query("map: country+modality", "/api/map",
+                      [{"country": "UA", "modality": "reported"}]),
+                Query("map: min_sources=5", "/api/map", [{"min_sources": 5}])]
     if "/api/timeline" in routes:
         out += [Query("timeline: week, country (UA)", "/api/timeline",
                       [{"bin": "week", "country": "UA"}]),
@@ -775,39 +789,57 @@ def print_table(rows: list[dict[str, Any]], before: dict[str, dict[str, Any]],
 
 
 # Each varied request is one no other request repeats, so no cache answers it: what a user
-# exploring the map and table meets (a box dragged, a country and year picked, a type added).
-VARIED_KINDS = ("bbox", "bbox+type", "country", "country+year", "type+year")
+# exploring the map and table meets (a box dragged, a country and year picked, a type added, a
+# period brushed on the timeline, a modality or a number of sources asked for). The UI asks for
+# its map without the box (its view) and with the period.
+VARIED_KINDS = ("bbox", "bbox+type", "country", "country+year", "type+year", "period",
+                "country+modality", "modality+year", "type+min_sources", "min_sources+year")
 EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Protests", "Riots",
                "Violence against civilians")
 
 
 def varied_params(rng: random.Random) -> tuple[str, dict[str, Any]]:
     kind = rng.choice(VARIED_KINDS)
-    year = rng.randint(2016, 2025)
+    parts = kind.split("+")
     params: dict[str, Any] = {}
-    if kind.startswith("bbox"):
+    if "bbox" in parts:
         cc = rng.choice(list(COUNTRIES))
         _, south, west, north, east = COUNTRIES[cc]
         w, s = rng.uniform(west, east), rng.uniform(south, north)
         params["bbox"] = (f"{w:.3f},{s:.3f},{min(180, w + rng.uniform(0.2, 15)):.3f},"
                           f"{min(90, s + rng.uniform(0.2, 10)):.3f}")
-    if kind.startswith("country"):
+    if "country" in parts:
         params["country"] = rng.choice(list(COUNTRIES))
-    if kind.endswith("type") or kind == "type+year":
+    if "type" in parts:
         params["type"] = rng.choice(EVENT_TYPES)
-    if kind.endswith("year"):
+    if "modality" in parts:
+        params["modality"] = rng.choice(list(MODALITIES))
+    if "min_sources" in parts:
+        params["min_sources"] = rng.randint(2, 5)
+    if "year" in parts:
+        year = rng.randint(2016, 2025)
         params.update(since=f"{year}-01-01", until=f"{year}-12-31")
+    if "period" in parts:  # a week to a year, anywhere in the ten years
+        first = START + timedelta(days=rng.randrange(DAYS))
+        last = min(first + timedelta(days=rng.randint(7, 366)), START + timedelta(days=DAYS))
+        params.update(since=first.isoformat(), until=last.isoformat())
     return kind, params
 
 
 def run_varied(server: Server, n: int, seed: int = 5) -> list[dict[str, Any]]:
-    """``n`` varied requests to each of the event list and the map, each different."""
+    """``n`` varied requests to each of the event list and the map, each different (a draw
+    that repeats an earlier one is drawn again)."""
     rows = []
     for path in ("/api/events", "/api/map"):
         rng = random.Random(seed)
         ms: dict[str, list[float]] = {}
-        for _ in range(n):
+        seen: set[str] = set()
+        while len(seen) < n:
             kind, params = varied_params(rng)
+            key = json.dumps(params, sort_keys=True)
+            if key in seen:
+                continue
+            seen.add(key)
             started = time.perf_counter()
             server.get(path, params)
             took = 1000 * (time.perf_counter() - started)
@@ -834,11 +866,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--in-process", action="store_true",
                     help="also time the ASGI app called in this process (no socket)")
     ap.add_argument("--before", action="store_true",
-                    help="also time without the indexes of migrations 0008-0012")
+                    help="also time without the indexes of migrations 0008-0014")
     ap.add_argument("--analyze", action="store_true",
                     help="ANALYZE first (the app does not; without: no sqlite_stat1)")
     ap.add_argument("--only", help="only the queries whose name contains this")
-    ap.add_argument("--varied", type=int, default=150,
+    ap.add_argument("--varied", type=int, default=300,
                     help="varied uncached requests to the list and to the map (0: none)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -876,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
                  if r["full_scans"]]
         for r in varied:
             h = r["http"]
-            print(f"varied, uncached: {r['path']:12s} {r['kind']:13s} n={h['n']:4d} "
+            print(f"varied, uncached: {r['path']:12s} {r['kind']:17s} n={h['n']:4d} "
                   f"p50 {h['p50']:7.1f} ms  p95 {h['p95']:7.1f} ms")
         slow += [f"varied {r['path']} {r['kind']}" for r in varied if not r["goal_met"]]
         print(f"p95 over {GOAL_P95_MS:g} ms: {', '.join(slow) or 'none'}")

@@ -725,6 +725,10 @@ EVENT_MAP_COVER_SCHEMA = 14
 # year walked the type's whole order. Measured at 1M events, a year of a type took 3-10 ms
 # walked count by count (5,000 points) and ~1 us a match sorted, 2-44 ms.
 MAP_PERIOD_LIMIT = 8_000
+# The period walk reads the top of the map's order (the highest fatality counts, each held by
+# a few events) as one range of this many entries, then seeks count by count: visiting each of
+# the 600 distinct counts of 1M events cost ~30 us.
+MAP_SPARSE_TOP = 20_000
 # A bounding box with more matches than this merges one walk per band of latitude in the map's
 # order (events_grid_map): about cap / (the box's share of its bands' events) entries. At 1M
 # events, boxes of 10,000-150,000 matches took 4-15 ms merged, 11-50 ms sorted.
@@ -1081,16 +1085,17 @@ _POINT = "id, longitude, latitude, event_type, fatalities"
 # (From migration 0014.) The filter a map is counted and sorted through: the first of these
 # among its filters, the narrowest as filters usually come (a box, a country, a type are each
 # a few % of events, a period of a year a tenth or two). A modality or a minimum of sources
-# usually holds tens of % of events but may hold 1% (negated, 5 sources): with one among the
-# filters, each filter's range is counted up to MAP_DRIVER_BOUND and the smallest leads
-# (``_map_driver``). The families whose index has the date key right after the filter's (a
-# period is then a range within it).
+# usually holds tens of % of events but may hold 1-5% (negated, 4 sources or more): with one
+# among the filters, its range is counted up to MAP_DRIVER_BOUND, and when smaller the others'
+# up to its size; the smallest leads (``_map_driver``). The families whose index has the date
+# key right after the filter's (a period is then a range within it).
 _MAP_DRIVERS = ("ids", "actor", "place", "country", "sub_event_type", "event_type", "modality",
                 "date", "sources", "placed")
 _DATE_AFTER = {"country", "sub_event_type", "event_type", "modality"}
-# Counting a range up to this many entries costs ~2 ms at 1M events; past it a filter is
+_MAP_WEAK = ("modality", "sources")
+# Counting a range of this many index entries costs ~4 ms at 1M events; past it a filter is
 # common enough that the order above decides.
-MAP_DRIVER_BOUND = 30_000
+MAP_DRIVER_BOUND = 50_000
 # A map whose walk is not within its driver's range (a modality's or a box's period walked in
 # all events' order) sorts up to this many matches: the walk reads about cap / (their share of
 # the period's events) entries.
@@ -1100,17 +1105,22 @@ MAP_PERIOD_DRIVE_LIMIT = 20_000
 def _map_driver(store: Store, terms: list[_Term], families: set[str | None]) -> str:
     """The family of the filter a map is counted and sorted through (``_MAP_DRIVERS``)."""
     ordered = [x for x in _MAP_DRIVERS if x in families and x != "placed"] or ["placed"]
-    if ordered[0] in ("ids", "actor") or len(ordered) == 1 or not {"modality", "sources"} & set(
-            ordered):
+    weak = [x for x in ordered if x in _MAP_WEAK]
+    if ordered[0] in ("ids", "actor") or len(ordered) == 1 or not weak:
         return ordered[0]
 
-    def size(family: str) -> int:
+    def size(family: str, bound: int) -> int:
         along = {family, "date"} if family in _DATE_AFTER else {family}
         where, params = _render([t for t in terms if t.index in along], along)
         return store.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} "
-                                  "LIMIT ?)", [*params, MAP_DRIVER_BOUND]).fetchone()[0]
+                                  "LIMIT ?)", [*params, bound]).fetchone()[0]
 
-    sizes = {x: size(x) for x in ordered}
+    sizes = {x: size(x, MAP_DRIVER_BOUND) for x in weak}
+    smallest = min(sizes.values())
+    if smallest >= MAP_DRIVER_BOUND:
+        return ordered[0]
+    # (up to one more: a filter as large leads only if it comes first in the order)
+    sizes |= {x: size(x, smallest + 1) for x in ordered if x not in sizes}
     return min(ordered, key=lambda x: (sizes[x], ordered.index(x)))
 
 
@@ -1199,41 +1209,33 @@ def _period_walk(store: Store, terms: list[_Term], prefix: _Term | None, cap: in
     """A period's points, walking the map's order (within the ``prefix`` filter's country or
     type: events_country_map, events_type_map; else events_map_filters) one fatality count at
     a time, highest first: each count's events of the period are a range of the index (the
-    date key follows the count), so the walk seeks the period instead of reading every later
-    event that has the same count.
+    date key follows the count), read latest first, so the walk seeks the period instead of
+    reading every later event that has the same count.
 
-    First the distinct counts (a recursive CTE, one seek each) with how many events of each
-    match, up to ``cap``, until ``cap`` are reached at a count ``last``; then the matches of
-    the counts above it (fewer than ``cap``, each count a range) sorted, and the latest of
-    ``last`` in the index's order."""
-    where, params = _render(terms, {"date", *([prefix.index] if prefix and prefix.index else [])})
-    head, head_params = ("1 = 1", []) if prefix is None or prefix.index is None else (
-        prefix.render({prefix.index}), list(prefix.params))
-    counts = store.conn.execute(
-        f"WITH RECURSIVE counts(v) AS (SELECT max({_MAP_KEY}) FROM events WHERE {head} "
-        f"UNION ALL SELECT (SELECT max({_MAP_KEY}) FROM events WHERE {head} AND "
-        f"{_MAP_KEY} < counts.v) FROM counts WHERE counts.v IS NOT NULL) "
-        f"SELECT v, (SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} AND "
-        f"{_MAP_KEY} = counts.v LIMIT ?)) FROM counts WHERE v IS NOT NULL",
-        [*head_params, *head_params, *params, cap])
-    above: list[int] = []
-    taken, last = 0, None
-    for value, n in counts:
-        if taken + n >= cap:
-            last = value
-            break
-        taken += n
-        if n:
-            above.append(value)
-    counts.close()
+    The highest counts are each held by a few events (600 distinct counts at 1M events, all
+    but a dozen above 20): the first ``MAP_SPARSE_TOP`` entries of the order are read as one
+    range, tested, and their matches sorted; below, count by count (a seek for the next lower
+    count, a range read of its events in the period) until ``cap`` match."""
+    family = {prefix.index} if prefix and prefix.index else set()
+    where, params = _render(terms, {"date", *family})
+    head, head_params = ("1 = 1", []) if not family or prefix is None else (
+        prefix.render(family), list(prefix.params))
     order = ", ".join(f"+{part}" for part in _MAP_ORDER.split(", "))
+    # The count at the MAP_SPARSE_TOP-th entry of the order: those above it are read as a range.
+    row = store.conn.execute(f"SELECT {_MAP_KEY} FROM events WHERE {head} ORDER BY {_MAP_KEY} "
+                             "DESC LIMIT 1 OFFSET ?", [*head_params, MAP_SPARSE_TOP]).fetchone()
+    top_where, top_params = _render(terms, family)  # the period tested, not sought
     items = store.conn.execute(
-        f"SELECT {_POINT} FROM events WHERE {where} AND {_MAP_KEY} IN (SELECT value FROM "
-        f"json_each(?)) ORDER BY {order} LIMIT ?", [*params, json.dumps(above), cap]).fetchall()
-    if last is not None:  # the index's order within one count: latest first, then by id
+        f"SELECT {_POINT} FROM events WHERE {top_where} AND {_MAP_KEY} > ? ORDER BY {order} "
+        "LIMIT ?", [*top_params, -2 if row is None else row[0], cap]).fetchall()
+    value = None if row is None else row[0]
+    while value is not None and len(items) < cap:
+        # the index's order within one count: latest first, then by id
         items += store.conn.execute(
             f"SELECT {_POINT} FROM events WHERE {where} AND {_MAP_KEY} = ? ORDER BY "
-            f"{_DATE_KEY} DESC, id LIMIT ?", [*params, last, cap - taken]).fetchall()
+            f"{_DATE_KEY} DESC, id LIMIT ?", [*params, value, cap - len(items)]).fetchall()
+        value = store.conn.execute(f"SELECT max({_MAP_KEY}) FROM events WHERE {head} AND "
+                                   f"{_MAP_KEY} < ?", [*head_params, value]).fetchone()[0]
     return items
 
 
