@@ -53,13 +53,12 @@ def report_view(row: dict[str, Any]) -> ReportView:
         happened=bool(r["happened"]), row=r)
 
 
-def block_events(rows: Iterable[Any], pairs: Iterable[Any], types: dict[str, str]
-                 ) -> Iterator[tuple[str, str]]:
-    """Cluster one block of report rows, given the text links between its documents
-    (``(document_id, other_id)`` rows): ``(table, JSON row)`` for ``events``,
+def block_events(rows: Iterable[Any], types: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Cluster one block of report rows: ``(table, JSON row)`` for ``events``,
     ``event_members`` and ``event_decisions``."""
+    rows = list(rows)
     block = [report_view(r.asDict()) for r in rows]
-    links = {(a, b) for x in pairs for a, b in ((x[0], x[1]), (x[1], x[0]))}
+    links = {(r["document_id"], other) for r in rows for other in (r["linked"] or ())}
     sig = _signature(block, links)
     clusters, considered = cluster(block, lambda a, b: (a, b) in links)
     for cl in clusters:
@@ -87,10 +86,15 @@ def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
     from .tables import ddl
 
     spark = reports.sparkSession
+    either = links.select("document_id", F.col("other_id").alias("o")).unionByName(
+        links.select(F.col("other_id").alias("document_id"),
+                     F.col("document_id").alias("o")))
+    linked = either.groupBy("document_id").agg(F.collect_set("o").alias("linked"))
     views = (reports.select(*REPORT_COLUMNS)
              .join(documents.select(F.col("id").alias("document_id"), "published",
                                     "ingested_at"), "document_id")
-             .join(origins.select("document_id", "origin"), "document_id", "left"))
+             .join(origins.select("document_id", "origin"), "document_id", "left")
+             .join(linked, "document_id", "left"))
     # Blocks: in each country, sorted by (date_start, date_end, id), a report starts a new
     # block when it starts more than MAX_GAP_DAYS after the latest end before it.
     chained = (F.col("happened") == 1) & F.col("country").isNotNull() \
@@ -107,20 +111,11 @@ def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
         "#", "country", F.sum("starts").over(by_date.rowsBetween(
             Window.unboundedPreceding, Window.currentRow)).cast("string")))
     views = views.join(keys.select("id", "block"), "id", "left").withColumn(
-        "block", F.coalesce("block", F.concat(F.lit("alone#"), F.col("id")))).persist()
-    # The text links a block's clustering needs: those whose two documents both have a
-    # report in it, once per block (each report carrying its document's every link would
-    # ship hundreds of ids per report of a story copied hundreds of times).
-    held = views.select("document_id", "block").distinct()
-    pairs = (links.select("document_id", "other_id").distinct()
-             .join(held, "document_id")
-             .join(held.withColumnRenamed("document_id", "other_id"), ["other_id", "block"])
-             .select("block", "document_id", "other_id"))
+        "block", F.coalesce("block", F.concat(F.lit("alone#"), F.col("id"))))
     types = dict(actors.select("id", "type").collect())
     bc = spark.sparkContext.broadcast(types)
-    out = (views.rdd.map(lambda r: (r["block"], r))
-           .cogroup(pairs.rdd.map(lambda r: (r["block"], (r["document_id"], r["other_id"]))))
-           .flatMap(lambda kv: block_events(kv[1][0], kv[1][1], bc.value)))
+    out = (views.rdd.map(lambda r: (r["block"], r)).groupByKey()
+           .flatMap(lambda kv: block_events(kv[1], bc.value)))
     tagged = spark.createDataFrame(out, "table STRING, payload STRING").persist()
     return {t: tagged.where(F.col("table") == t)
             .select(F.from_json("payload", ddl(t)).alias("r")).select("r.*")
