@@ -32,7 +32,12 @@ function filtersFrom(params) {
 
 function go(params) {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null && v !== undefined)).toString();
-  location.hash = `#/${qs ? `?${qs}` : ""}`;
+  const hash = `#/${qs ? `?${qs}` : ""}`;
+  // Not ready from the moment the address changes (hashchange fires a task later), and drawn
+  // again even when it does not change.
+  delete document.body.dataset.ready;
+  if (location.hash === hash) render();
+  else location.hash = hash;
 }
 
 function show(view) {
@@ -40,11 +45,16 @@ function show(view) {
   document.getElementById("error").hidden = true;
 }
 
-function ready(name) {
-  document.body.dataset.ready = name;
+// Each render is numbered: one that a newer render overtook (a second filter set while the
+// first was loading) must not mark the page ready.
+let renders = 0;
+
+function ready(name, mine) {
+  if (mine === renders) document.body.dataset.ready = name;
 }
 
 async function render() {
+  const mine = ++renders;
   delete document.body.dataset.ready;
   const { path, params } = route();
   try {
@@ -52,26 +62,26 @@ async function render() {
       show("event-view");
       const event = await renderEvent(decodeURIComponent(path.slice(7)), { review: stats.review });
       document.title = `${event.event_type} — sitrep`;
-      ready("event");
+      ready("event", mine);
     } else if (path.startsWith("/doc/")) {
       show("doc-view");
       const span = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
       await showDocumentIn(document.getElementById("doc-full"), decodeURIComponent(path.slice(5)), span, "h2");
       document.title = "Document — sitrep";
-      ready("document");
+      ready("document", mine);
     } else if (path.startsWith("/search")) {
       show("search-view");
       await renderSearch(params.get("q") || "");
-      ready("search");
+      ready("search", mine);
     } else {
       show("overview");
       document.title = "sitrep";
       await renderOverview(params);
-      ready("overview");
+      ready("overview", mine);
     }
   } catch (err) {
     showError(err);
-    ready("error");
+    ready("error", mine);
   }
 }
 
