@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from ..link.compatibility import MAX_GAP_DAYS, ReportView
@@ -77,6 +78,12 @@ def block_events(rows: Iterable[Any], types: dict[str, str]) -> Iterator[tuple[s
             "features": json.dumps(x.decision.features)}, ensure_ascii=False)
 
 
+def partition_events(rows: Iterable[Any], types: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """``block_events`` of each block of a partition whose rows come sorted by block."""
+    for _, block in groupby(rows, key=lambda r: r["block"]):
+        yield from block_events(block, types)
+
+
 def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
                  links: DataFrame, actors: DataFrame) -> dict[str, DataFrame]:
     """``events``, ``event_members`` and ``event_decisions`` from the job's tables."""
@@ -114,8 +121,11 @@ def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
         "block", F.coalesce("block", F.concat(F.lit("alone#"), F.col("id"))))
     types = dict(actors.select("id", "type").collect())
     bc = spark.sparkContext.broadcast(types)
-    out = (views.rdd.map(lambda r: (r["block"], r)).groupByKey()
-           .flatMap(lambda kv: block_events(kv[1], bc.value)))
+    # Each block's rows brought together and in a row by the JVM (a shuffle of Spark's own
+    # rows, sorted within each partition), then read block by block in Python: grouping in
+    # Python (groupByKey) pickled every row twice more and held whole groups in lists.
+    out = (views.repartition("block").sortWithinPartitions("block").rdd
+           .mapPartitions(lambda rows: partition_events(rows, bc.value)))
     tagged = spark.createDataFrame(out, "table STRING, payload STRING").persist()
     return {t: tagged.where(F.col("table") == t)
             .select(F.from_json("payload", ddl(t)).alias("r")).select("r.*")
