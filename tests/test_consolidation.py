@@ -131,11 +131,15 @@ def test_incremental_updates_equal_a_rebuild(corpus, tmp_path):
     assert key(after) == key(cli.json("events"))
 
 
-def test_an_update_written_block_by_block_ends_where_one_transaction_does(corpus, tmp_path):
+@pytest.mark.parametrize("stream_reports", [None, 1], ids=["in-memory", "streamed"])
+def test_an_update_written_block_by_block_ends_where_one_transaction_does(corpus, tmp_path,
+                                                                          stream_reports):
     """The events update writes every few thousand reports in a transaction of its own and
     drops a block's old versions as it writes the block: from the events of a first batch to
     those of all documents, one block per transaction, it ends with the very rows of the
-    database that got there in one go (every table of the events, every decision)."""
+    database that got there in one go (every table of the events, every decision). So does
+    it when every block of two reports or more is streamed (clustered as read, into
+    temporary tables, then written), as a block longer than ``STREAM_REPORTS`` is."""
     from sitrep.store import open_store
     from sitrep.store.consolidated import update_events
 
@@ -158,7 +162,8 @@ def test_an_update_written_block_by_block_ends_where_one_transaction_does(corpus
             con.execute(f"INSERT INTO {table} SELECT * FROM early.{table}")
     assert event_tables(db) != event_tables(cli.db)
     with open_store(db) as store:
-        summary = update_events(store, flush_reports=1)
+        summary = update_events(store, flush_reports=1, **(
+            {"stream_reports": stream_reports} if stream_reports else {}))
     assert 0 < summary.reclustered < summary.blocks  # the blocks the reposts changed
     assert event_tables(db) == event_tables(cli.db)
 
@@ -233,3 +238,63 @@ def test_as_of_applies_to_claims_and_exports(corpus, tmp_path):
     assert boulkessi_then and max(e["sources"] for e in boulkessi_then) == 1
     assert cli("export", "--as-of", "12 March", "-o", str(tmp_path / "x.jsonl"),
                ok=False).exit_code == 2
+
+
+def test_a_block_chained_over_a_year_is_clustered_a_month_at_a_time(corpus):
+    """A country reported every few days chains into one block over years; it is clustered as
+    a stream: an event is final (given out) once a month starts that none of its reports
+    reaches, so what is held is a month or two of reports, not the block. Here the sample
+    corpus's most reported country is retold every third day for fifteen months."""
+    from collections import Counter
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from sitrep.link.consolidate import (
+        Cluster,
+        block_numbers,
+        block_order,
+        chainable,
+        cluster,
+        cluster_stream,
+    )
+    from sitrep.store import open_store
+    from sitrep.store.consolidated import report_views
+
+    cli, _ = corpus
+    with open_store(cli.db) as store:
+        stored = [r for r in report_views(store) if chainable(r)]
+    country = Counter(r.country for r in stored).most_common(1)[0][0]
+    base = [r for r in stored if r.country == country]
+    first = min(date.fromisoformat(r.date_start) for r in base)
+
+    def shifted(r, n: int):
+        def day(value: str) -> str:
+            return (date.fromisoformat(value) - first + date(2020, 1, 1)
+                    + timedelta(days=3 * n)).isoformat()
+        return replace(r, id=f"{r.id}~{n}", document_id=f"{r.document_id}~{n}",
+                       origin=f"{r.origin}~{n}", date_start=day(r.date_start),
+                       date_end=day(r.date_end))
+
+    copies = sorted((shifted(r, n) for n in range(150) for r in base), key=block_order)
+    assert len({b for b, _ in block_numbers(copies)}) == 1  # one block
+    pulled = given = held = 0
+
+    def read():
+        nonlocal pulled
+        for r in copies:
+            pulled += 1
+            yield r
+
+    streamed = []
+    for x in cluster_stream(read()):
+        if isinstance(x, Cluster):
+            streamed.append(x)
+            given += len(x.members)
+            held = max(held, pulled - given)
+    assert given == len(copies)  # every report in one event
+    assert held <= len(base) * 2 * 31 // 3 + len(base), (held, len(base))  # two months at most
+    assert held < len(copies) / 5, (held, len(base))
+    def ids(clusters):
+        return sorted(tuple(m.id for m in c.members) for c in clusters)
+
+    assert ids(streamed) == ids(cluster(copies)[0])  # as the whole block in a list

@@ -7,12 +7,17 @@ How reports are grouped (deterministic, so an incremental update equals a rebuil
    ``compatibility.MAX_GAP_DAYS``) form a block; no report of one block can match one of
    another. A new batch re-clusters only the blocks it touches, and a block is clustered
    from scratch, so the result never depends on what was ingested first.
-2. **Clusters.** In a block, reports are taken in a canonical order — the most precisely
-   dated first, then by publication date and id — and each joins the existing cluster it
-   matches best (``compatibility.decide`` against each member, up to its first
-   ``MAX_MEMBERS_COMPARED``: any conflict vetoes, the best member score must reach
-   ``MERGE_SCORE``), else starts a new one. Two reports of one
-   document never share a cluster: the document's own analysis already kept them apart.
+2. **Clusters.** In a block, reports are taken a calendar month (of their start dates) at a
+   time, each month's in a canonical order — the most precisely dated first, then by
+   publication date and id — and each joins the existing cluster it matches best
+   (``compatibility.decide`` against each member, up to its first ``MAX_MEMBERS_COMPARED``:
+   any conflict vetoes, the best member score must reach ``MERGE_SCORE``), else starts a new
+   one. Two reports of one document never share a cluster: the document's own analysis
+   already kept them apart. A month at a time, so that a block chained over years (a country
+   reported every day) is clustered as a stream (``cluster_stream``), in the memory of a
+   month and of the events still open, not of the whole block: once a month begins, an
+   event none of whose reports ends within ``MAX_GAP_DAYS`` of its first day can take no
+   report of it or of a later month, and is final.
 
 What a consolidated event says is computed from its members (``summarize``): its type by
 vote of independent sources; its date and place from its most precise report; fatalities
@@ -29,6 +34,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ..nlp.fatalities import fatalities
@@ -96,31 +103,42 @@ def chainable(r: ReportView) -> bool:
     return bool(r.happened and r.country and r.date_start and r.date_end)
 
 
-def chained_blocks(reports: Iterable[ReportView]) -> Iterator[list[ReportView]]:
-    """The blocks of reports given in (country, date_start, date_end, id) order, each as
-    soon as it closes, so a whole corpus can be streamed through in the memory of its
-    largest block. A report that cannot be chained (``chainable``) is a block as it comes."""
-    current: list[ReportView] = []
+def block_numbers(reports: Iterable[ReportView]) -> Iterator[tuple[int, ReportView]]:
+    """Each report of ``reports``, given in ``block_order``, with the number of its block: a
+    report starts a new block when it cannot be chained (``chainable``: it is a block of its
+    own), changes country, or starts more than ``MAX_GAP_DAYS`` after the latest end before
+    it. A stream: the blocks of a whole corpus, however long, in the memory of one report."""
+    number = -1
+    country: str | None = None
     reach = ""
+    alone = True
     for r in reports:
         if not chainable(r):
-            yield [r]
+            number += 1
+            alone = True
+            yield number, r
             continue
-        if current and (r.country != current[0].country
-                        or (date.fromisoformat(r.date_start or "")
-                            - date.fromisoformat(reach)).days > MAX_GAP_DAYS):
-            yield current
-            current = []
-        if not current or (r.date_end or "") > reach:
+        if alone or r.country != country or (
+                date.fromisoformat(r.date_start or "") - date.fromisoformat(reach)).days \
+                > MAX_GAP_DAYS:
+            number += 1
+            alone, country, reach = False, r.country, r.date_end or ""
+        elif (r.date_end or "") > reach:
             reach = r.date_end or ""
-        current.append(r)
-    if current:
-        yield current
+        yield number, r
 
 
-def block_order(r: ReportView) -> tuple[str, str, str, str]:
-    """The order ``chained_blocks`` reads reports in."""
-    return (r.country or "", r.date_start or "", r.date_end or "", r.id)
+def chained_blocks(reports: Iterable[ReportView]) -> Iterator[list[ReportView]]:
+    """The blocks of reports given in ``block_order``, each as a list as soon as it closes
+    (``block_numbers``)."""
+    for _, members in groupby(block_numbers(reports), key=itemgetter(0)):
+        yield [r for _, r in members]
+
+
+def block_order(r: ReportView) -> tuple[bool, str, str, str, str]:
+    """The order ``chained_blocks`` reads reports in: those that cannot be chained first
+    (each a block), then by country, dates and id (each block a run)."""
+    return (chainable(r), r.country or "", r.date_start or "", r.date_end or "", r.id)
 
 
 def blocks(reports: Iterable[ReportView]) -> list[list[ReportView]]:
@@ -134,52 +152,106 @@ def blocks(reports: Iterable[ReportView]) -> list[list[ReportView]]:
 
 def cluster(block: Sequence[ReportView], text_linked: TextLinked | None = None
             ) -> tuple[list[Cluster], list[Considered]]:
-    """Cluster one block. Returns the clusters and, per report, the decisions worth keeping
-    for `sitrep why`: why it joined its cluster and the closest ones it did not join.
+    """Cluster one block (``cluster_stream`` of its reports in ``block_order``): its
+    clusters, and per report the decisions worth keeping for `sitrep why`."""
+    clusters: list[Cluster] = []
+    considered: list[Considered] = []
+    for x in cluster_stream(sorted(block, key=block_order), text_linked):
+        (clusters if isinstance(x, Cluster) else considered).append(x)
+    return clusters, considered
+
+
+def period(r: ReportView) -> str:
+    """The calendar month of a report's start date (``YYYY-MM``; "" undated): the reports
+    a block is clustered with at a time."""
+    return (r.date_start or "")[:7]
+
+
+def cluster_stream(reports: Iterable[ReportView], text_linked: TextLinked | None = None, *,
+                   links_for: Callable[[list[ReportView], set[str]], TextLinked] | None = None
+                   ) -> Iterator[Cluster | Considered]:
+    """Cluster one block whose reports come in ``block_order``, a month at a time (see the
+    module's docstring): yields the decisions worth keeping for `sitrep why` as each month is
+    clustered (for each report, why it joined its cluster and the closest ones it did not
+    join), and each cluster once final (at a month's start those no report of it or later
+    can join, the rest at the end).
 
     A report is compared only with clusters that have a report within ``MAX_GAP_DAYS`` of
     its dates and, when both have a point, within the neighbouring grid cells (a cell is
     wider than ``CONFLICT_KM``), and in each with its first ``MAX_MEMBERS_COMPARED``
     members: the cost grows with the events of the same days and area, not with the block
-    or with how many outlets told each event."""
-    clusters: list[list[ReportView]] = []
-    seeds: list[str] = []  # each cluster's event id
-    documents: list[set[str]] = []  # each cluster's documents
+    or with how many outlets told each event.
+
+    ``links_for(month's reports, open clusters' compared documents)``: the text links a
+    month's comparisons read (instead of ``text_linked``), asked for once per month, before
+    it is clustered (every report is in one month)."""
+    clusters: dict[int, list[ReportView]] = {}  # the open clusters, by number
+    seeds: dict[int, str] = {}  # each open cluster's event id
+    documents: dict[int, set[str]] = {}  # each open cluster's documents
+    ends: dict[int, int] = {}  # the last day any of its indexed members ends
     index = _Index({}, {})
-    considered: list[Considered] = []
-    for r in sorted(block, key=canonical):
-        days = _days(r)
-        best: tuple[float, int] | None = None
-        seen: list[tuple[float, int, Considered]] = []
-        for k in index.candidates(r, days):
-            if r.document_id in documents[k]:
-                continue
-            decisions = [(m, decide(r, m, text_link=bool(
-                text_linked and text_linked(r.document_id, m.document_id))))
-                for m in clusters[k][:MAX_MEMBERS_COMPARED]]
-            conflict = next(((m, d) for m, d in decisions if d.conflict), None)
-            top_m, top = conflict or max(decisions, key=lambda x: x[1].score)
-            seen.append((-1.0 if conflict else top.score, k, Considered(r.id, top_m.id,
-                                                                         seeds[k], top)))
-            if conflict is None and any(d.merged for _, d in decisions) \
-                    and (best is None or top.score > best[0]):
-                best = (top.score, k)
-        seen.sort(key=lambda x: (-x[0], x[1]))
-        kept = [x[2] for x in seen if best is not None and x[1] == best[1]]
-        kept += [x[2] for x in seen if best is None or x[1] != best[1]][:KEPT_APART_PER_REPORT]
-        considered += kept
-        if best is None:
-            clusters.append([r])
-            seeds.append(event_id(r))
-            documents.append({r.document_id})
-            k = len(clusters) - 1
-        else:
-            k = best[1]
-            clusters[k].append(r)
-            documents[k].add(r.document_id)
-        if days is not None:
-            index.add(r, days, k)
-    return [Cluster(seeds[k], tuple(c)) for k, c in enumerate(clusters)], considered
+    made = 0
+
+    def run(month: list[ReportView]) -> Iterator[Considered]:
+        nonlocal made
+        linked = text_linked
+        if links_for is not None:
+            linked = links_for(month, {m.document_id for c in clusters.values()
+                                       for m in c[:MAX_MEMBERS_COMPARED]})
+        for r in sorted(month, key=canonical):
+            days = _days(r)
+            best: tuple[float, int] | None = None
+            seen: list[tuple[float, int, Considered]] = []
+            for k in index.candidates(r, days):
+                if r.document_id in documents[k]:
+                    continue
+                decisions = [(m, decide(r, m, text_link=bool(
+                    linked and linked(r.document_id, m.document_id))))
+                    for m in clusters[k][:MAX_MEMBERS_COMPARED]]
+                conflict = next(((m, d) for m, d in decisions if d.conflict), None)
+                top_m, top = conflict or max(decisions, key=lambda x: x[1].score)
+                seen.append((-1.0 if conflict else top.score, k,
+                             Considered(r.id, top_m.id, seeds[k], top)))
+                if conflict is None and any(d.merged for _, d in decisions) \
+                        and (best is None or top.score > best[0]):
+                    best = (top.score, k)
+            seen.sort(key=lambda x: (-x[0], x[1]))
+            yield from (x[2] for x in seen if best is not None and x[1] == best[1])
+            yield from [x[2] for x in seen if best is None or x[1] != best[1]][
+                :KEPT_APART_PER_REPORT]
+            if best is None:
+                k = made
+                made += 1
+                clusters[k], seeds[k], documents[k] = [r], event_id(r), {r.document_id}
+            else:
+                k = best[1]
+                clusters[k].append(r)
+                documents[k].add(r.document_id)
+            if days is not None:
+                index.add(r, days, k)
+                ends[k] = max(ends.get(k, days[1]), days[1])
+
+    def close(before: int | None) -> Iterator[Cluster]:
+        """The clusters no report starting on day ``before`` or later can join (None: all)."""
+        reach = None if before is None else before - MAX_GAP_DAYS
+        for k in [k for k in clusters if reach is None or ends.get(k, reach - 1) < reach]:
+            yield Cluster(seeds.pop(k), tuple(clusters.pop(k)))
+            del documents[k]
+            ends.pop(k, None)
+        if reach is not None:
+            index.forget(reach)
+
+    month: list[ReportView] = []
+    for r in reports:
+        if month and period(r) != period(month[0]):
+            yield from run(month)
+            if period(r):
+                yield from close(date.fromisoformat(period(r) + "-01").toordinal())
+            month = []
+        month.append(r)
+    if month:
+        yield from run(month)
+    yield from close(None)
 
 
 def _cell(r: ReportView) -> tuple[int, int] | None:
@@ -201,6 +273,13 @@ class _Index:
         for d in range(days[0], days[1] + 1):
             self.cells.setdefault((d, cell), []).append(k)
             self.days.setdefault(d, []).append(k)
+
+    def forget(self, day: int) -> None:
+        """Drop the days before ``day`` (no later report asks for them)."""
+        for key in [key for key in self.cells if key[0] < day]:
+            del self.cells[key]
+        for d in [d for d in self.days if d < day]:
+            del self.days[d]
 
     def candidates(self, r: ReportView, days: tuple[int, int] | None) -> list[int]:
         if days is None:

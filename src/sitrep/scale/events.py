@@ -4,7 +4,9 @@ A block is what ``link.consolidate.blocks`` makes: the reports of one country wh
 intervals chain together (each starts within ``compatibility.MAX_GAP_DAYS`` of the latest end
 before it). The job finds blocks with a window over each country's reports sorted by date
 (only four short columns per report are sorted), then clusters every block on an executor
-with ``link.consolidate.cluster`` and summarizes its events with the functions
+with ``link.consolidate.cluster_stream`` (its rows sorted by date in the shuffle, a month at
+a time: an executor holds a month of the block, its open events, and its documents' ids and
+event rows until it ends) and summarizes its events with the functions
 ``store.consolidated`` uses, so the ``events``, ``event_members`` and ``event_decisions``
 rows (and each event's block signature) equal those of ``sitrep analyze`` on the same
 reports. Blocks, not (country, week) buckets, are the unit: a week bucket would cut the
@@ -16,13 +18,13 @@ clustering within a block is indexed by day and map cell, so it stays near-linea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from ..link.compatibility import MAX_GAP_DAYS, ReportView
-from ..link.consolidate import cluster, summarize
-from ..store.consolidated import _death_figures, _row, _signature
+from ..link.consolidate import Considered, cluster_stream, summarize
+from ..store.consolidated import _death_figures, _linked, _pair, _row, _Signature
 from .tables import columns
 
 if TYPE_CHECKING:
@@ -55,27 +57,48 @@ def report_view(row: dict[str, Any]) -> ReportView:
 
 
 def block_events(rows: Iterable[Any], types: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """Cluster one block of report rows: ``(table, JSON row)`` for ``events``,
-    ``event_members`` and ``event_decisions``."""
-    rows = list(rows)
-    block = [report_view(r.asDict()) for r in rows]
-    links = {(r["document_id"], other) for r in rows for other in (r["linked"] or ())}
-    sig = _signature(block, links)
-    clusters, considered = cluster(block, lambda a, b: (a, b) in links)
-    for cl in clusters:
-        e = _row(summarize(cl), cl, types)
-        yield "events", json.dumps({**{k: e.get(k) for k in columns("events")}, "block": sig},
-                                   ensure_ascii=False)
-        for k, m in enumerate(cl.members):
+    """Cluster one block of report rows, given in ``block_order``, as ``sitrep analyze``
+    does (``cluster_stream``, a month at a time): ``(table, JSON row)`` for ``events``,
+    ``event_members`` and ``event_decisions``. Members and decisions go out as they come;
+    the events wait for the block's signature."""
+    sig = _Signature()
+    partners: dict[str, set[str]] = {}  # report id → its document's linked documents
+    seen: set[str] = set()  # the block's documents so far
+
+    def views() -> Iterator[ReportView]:
+        for row in rows:
+            r = row.asDict()
+            partners[r["id"]] = set(r["linked"] or ())
+            yield report_view(r)
+
+    def links_for(month: list[ReportView], live: set[str]) -> Callable[[str, str], bool]:
+        # The month's documents' links to the block's so far (as store.consolidated's).
+        docs = {r.document_id for r in month}
+        new = docs - seen
+        seen.update(new)
+        pairs = {_pair(r.document_id, other) for r in month for other in partners.pop(r.id)
+                 if other in seen}
+        sig.month(month, pairs, new)
+        return _linked(pairs)
+
+    events = []
+    for x in cluster_stream(views(), links_for=links_for):
+        if isinstance(x, Considered):
+            yield "event_decisions", json.dumps({
+                "report_id": x.report, "other_id": x.other, "event_id": x.event,
+                "merged": int(x.decision.merged), "conflict": int(x.decision.conflict),
+                "score": x.decision.score, "reason": x.decision.reason,
+                "features": json.dumps(x.decision.features)}, ensure_ascii=False)
+            continue
+        e = _row(summarize(x), x, types)
+        events.append({k: e.get(k) for k in columns("events")})
+        for k, m in enumerate(x.members):
             yield "event_members", json.dumps({
-                "report_id": m.id, "event_id": cl.id, "document_id": m.document_id,
+                "report_id": m.id, "event_id": x.id, "document_id": m.document_id,
                 "origin": m.origin, "joined": k})
-    for x in considered:
-        yield "event_decisions", json.dumps({
-            "report_id": x.report, "other_id": x.other, "event_id": x.event,
-            "merged": int(x.decision.merged), "conflict": int(x.decision.conflict),
-            "score": x.decision.score, "reason": x.decision.reason,
-            "features": json.dumps(x.decision.features)}, ensure_ascii=False)
+    block = sig.hexdigest()
+    for e in events:
+        yield "events", json.dumps({**e, "block": block}, ensure_ascii=False)
 
 
 def partition_events(rows: Iterable[Any], types: dict[str, str]) -> Iterator[tuple[str, str]]:
@@ -124,7 +147,8 @@ def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
     # Each block's rows brought together and in a row by the JVM (a shuffle of Spark's own
     # rows, sorted within each partition), then read block by block in Python: grouping in
     # Python (groupByKey) pickled every row twice more and held whole groups in lists.
-    out = (views.repartition("block").sortWithinPartitions("block").rdd
+    out = (views.repartition("block")
+           .sortWithinPartitions("block", "date_start", "date_end", "id").rdd
            .mapPartitions(lambda rows: partition_events(rows, bc.value)))
     tagged = spark.createDataFrame(out, "table STRING, payload STRING").persist()
     return {t: tagged.where(F.col("table") == t)

@@ -2,8 +2,8 @@
 
 ``update_events`` keeps the ``events`` tables in step with the reports: it groups every stored
 report into blocks, and re-clusters only the blocks whose content changed since the last run
-(a block's signature covers its reports, their documents' origins and the text links between
-them). Because a block is always clustered from scratch, the tables after any sequence of
+(a block's signature covers its reports, their documents' origins and their text links).
+Because a block is always clustered from scratch, the tables after any sequence of
 incremental runs equal a rebuild (``rebuild=True``).
 
 ``events_as_of`` answers from the documents published (or ingested) up to a date: it runs the
@@ -19,11 +19,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import Any
 
 from ..lexicon import table
 from ..link.compatibility import ReportView
-from ..link.consolidate import Cluster, Considered, chained_blocks, cluster, summarize
+from ..link.consolidate import (
+    Cluster,
+    Considered,
+    block_numbers,
+    chained_blocks,
+    cluster,
+    cluster_stream,
+    summarize,
+)
 from ..records import ACTOR_INTER, HAPPENED
 from .sqlite import Store
 
@@ -47,8 +57,19 @@ EVENT_MAP_SCHEMA = 12
 # Reports clustered before their events are written (each write one transaction): bounds the
 # memory of an update, and how long a reader waits between two states of the events.
 FLUSH_REPORTS = 20_000
+# A block of more reports than this (a country reported every day chains into one block over
+# years) is clustered as it is read, a month at a time (link.consolidate.cluster_stream), its
+# events gathered in temporary tables and written with it when it ends: the memory of an
+# update holds a month of one country's reports and its open events, not the whole block.
+STREAM_REPORTS = 20_000
 # Ids per IN (...) query (SQLite's default limit on parameters is 32,766).
 _IN_CHUNK = 500
+# link.consolidate.chainable in SQL: report_views' block order reads those that are not first.
+_CHAINABLE = ("(coalesce(r.happened, 0) != 0 AND coalesce(r.country, '') != '' AND "
+              "coalesce(r.date_start, '') != '' AND coalesce(r.date_end, '') != '')")
+# The tables of a streamed block's events until it is written (temp: this connection's, on
+# disk, and no lock on the database).
+_PENDING = ("events", "event_members", "event_decisions", "event_actors")
 
 
 @dataclass
@@ -70,6 +91,10 @@ def _origins(store: Store) -> dict[str, str]:
         "SELECT document_id, origin FROM document_origins")}
 
 
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
 def _links_among(store: Store, documents: Iterable[str]) -> set[tuple[str, str]]:
     """The text links (either kind) between two of these documents, each pair once as
     (lower id, higher id): what a block's clustering and signature need, read per block."""
@@ -77,19 +102,63 @@ def _links_among(store: Store, documents: Iterable[str]) -> set[tuple[str, str]]
     if len(wanted) < 2 or not _table_exists(store, "document_links"):
         return set()
     ids = sorted(wanted)
+    if len(ids) <= _IN_CHUNK // 2:
+        marks = ", ".join("?" * len(ids))
+        return {_pair(a, b) for a, b in store.conn.execute(
+            f"SELECT document_id, other_id FROM document_links WHERE document_id IN ({marks}) "
+            f"AND other_id IN ({marks})", ids + ids)}
     pairs: set[tuple[str, str]] = set()
     for k in range(0, len(ids), _IN_CHUNK):
         part = ids[k:k + _IN_CHUNK]
-        for a, b in store.conn.execute(
-                "SELECT document_id, other_id FROM document_links WHERE document_id IN "
-                f"({', '.join('?' * len(part))})", part):
-            if b in wanted:
-                pairs.add((a, b) if a < b else (b, a))
+        pairs.update(_pair(a, b) for a, b in store.conn.execute(
+            "SELECT document_id, other_id FROM document_links WHERE document_id IN "
+            f"({', '.join('?' * len(part))})", part) if b in wanted)
+    return pairs
+
+
+def _block_documents(store: Store, ids: Iterable[str], *, fresh: bool = False) -> set[str]:
+    """Add documents to ``temp.block_documents`` (this connection's: the documents so far of
+    the block ``update_events`` streams, emptied first when ``fresh``); returns those it did
+    not hold yet."""
+    c = store.conn
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS block_documents(id TEXT PRIMARY KEY) "
+              "WITHOUT ROWID")
+    if fresh:
+        c.execute("DELETE FROM temp.block_documents")
+    wanted = sorted(set(ids))
+    held: set[str] = set()
+    for k in range(0, len(wanted), _IN_CHUNK):
+        part = wanted[k:k + _IN_CHUNK]
+        held.update(r[0] for r in c.execute(
+            f"SELECT id FROM temp.block_documents WHERE id IN ({', '.join('?' * len(part))})",
+            part))
+    new = [d for d in wanted if d not in held]
+    c.executemany("INSERT INTO temp.block_documents(id) VALUES (?)", [(d,) for d in new])
+    return set(new)
+
+
+def _links_to_block(store: Store, ids: list[str]) -> set[tuple[str, str]]:
+    """The text links between these documents and those of ``temp.block_documents``, as
+    (lower, higher) pairs: SQLite keeps to the block's (a document of the generated corpora
+    has hundreds of links, most to documents of other blocks)."""
+    if not _table_exists(store, "document_links"):
+        return set()
+    pairs: set[tuple[str, str]] = set()
+    for k in range(0, len(ids), _IN_CHUNK):
+        part = ids[k:k + _IN_CHUNK]
+        marks = ", ".join("?" * len(part))
+        # (a link between two of these is read the first way only)
+        pairs.update(_pair(a, b) for a, b in store.conn.execute(
+            "SELECT l.document_id, l.other_id FROM document_links l JOIN temp.block_documents "
+            f"b ON b.id = l.other_id WHERE l.document_id IN ({marks}) UNION ALL "
+            "SELECT l.document_id, l.other_id FROM document_links l JOIN temp.block_documents "
+            f"b ON b.id = l.document_id WHERE l.other_id IN ({marks}) AND l.document_id NOT IN "
+            f"({marks})", part * 3))
     return pairs
 
 
 def _linked(pairs: set[tuple[str, str]]) -> Callable[[str, str], bool]:
-    return lambda a, b: ((a, b) if a < b else (b, a)) in pairs
+    return lambda a, b: _pair(a, b) in pairs
 
 
 def _death_figures(figures: list[dict[str, Any]]) -> tuple[int, ...]:
@@ -116,8 +185,8 @@ def report_views(store: Store, *, until: str | None = None, by: str = "published
         where, params = f"WHERE r.id IN ({', '.join('?' * len(wanted))})", tuple(wanted)
     origin, join = ("o.origin", "LEFT JOIN document_origins o ON o.document_id = r.document_id"
                     ) if _table_exists(store, "document_origins") else ("NULL", "")
-    keys = ("coalesce(r.country, ''), coalesce(r.date_start, ''), coalesce(r.date_end, ''), r.id"
-            if order == "block" else "r.document_id, r.id")
+    keys = (f"{_CHAINABLE}, coalesce(r.country, ''), coalesce(r.date_start, ''), "
+            "coalesce(r.date_end, ''), r.id" if order == "block" else "r.document_id, r.id")
     sql = (f"SELECT {REPORT_COLUMNS}, {origin} AS origin_of FROM event_reports r "
            f"JOIN documents d ON d.id = r.document_id {join} {where} ORDER BY {keys}")
     for row in store.conn.execute(sql, params):
@@ -137,31 +206,68 @@ def report_views(store: Store, *, until: str | None = None, by: str = "published
             happened=bool(r["happened"]), row=r)
 
 
-def _signature(block: list[ReportView], links: set[tuple[str, str]]) -> str:
-    """What a block's clustering depends on: its reports as compared, and the text links
-    between its documents (of ``links``, pairs either way round, those inside the block)."""
-    docs = {r.document_id for r in block}
-    linked = sorted({(a, b) if a < b else (b, a) for a, b in links if a in docs and b in docs})
-    payload = json.dumps([[r.id, r.origin, r.row.get("modality"), r.date_start, r.date_end,
-                           r.country, r.latitude, r.longitude, r.event_type,
-                           r.sub_event_type, sorted(r.actors), r.figures]
-                          for r in sorted(block, key=lambda r: r.id)] + [linked])
-    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+class _Signature:
+    """What a block's clustering depends on: its reports as compared and the text links
+    between its documents, added one by one in any order (a sum of their hashes), so a
+    block streamed a month at a time is signed as it is read."""
+
+    def __init__(self) -> None:
+        self.reports = self.links = self.total = 0
+
+    def _add(self, payload: list[Any]) -> None:
+        digest = hashlib.sha256(json.dumps(payload).encode()).digest()
+        self.total = (self.total + int.from_bytes(digest[:16], "big")) % (1 << 128)
+
+    def report(self, r: ReportView) -> None:
+        self._add([r.id, r.origin, r.row.get("modality"), r.date_start, r.date_end, r.country,
+                   r.latitude, r.longitude, r.event_type, r.sub_event_type, sorted(r.actors),
+                   r.figures])
+        self.reports += 1
+
+    def link(self, pair: tuple[str, str]) -> None:
+        self._add(list(pair))
+        self.links += 1
+
+    def month(self, month: Iterable[ReportView], pairs: Iterable[tuple[str, str]],
+              new: set[str]) -> None:
+        """A month of a streamed block: its reports, and of ``pairs`` (its documents' links
+        to the block's documents so far) those that reach a document ``new`` this month, each
+        link of the block counted once so (when the later of its two documents comes)."""
+        for r in month:
+            self.report(r)
+        for a, b in pairs:
+            if a in new or b in new:
+                self.link((a, b))
+
+    def hexdigest(self) -> str:
+        return hashlib.sha256(f"{self.reports}:{self.links}:{self.total:032x}".encode()
+                              ).hexdigest()[:24]
 
 
-def update_events(store: Store, *, rebuild: bool = False,
-                  flush_reports: int = FLUSH_REPORTS) -> ConsolidationSummary:
+def _signature(block: Iterable[ReportView], pairs: Iterable[tuple[str, str]]) -> str:
+    """A block's signature (``_Signature``); ``pairs``: the links among its documents."""
+    sig = _Signature()
+    for r in block:
+        sig.report(r)
+    for pair in pairs:
+        sig.link(pair)
+    return sig.hexdigest()
+
+
+def update_events(store: Store, *, rebuild: bool = False, flush_reports: int = FLUSH_REPORTS,
+                  stream_reports: int = STREAM_REPORTS) -> ConsolidationSummary:
     """Bring the consolidated events up to date with the stored reports.
 
-    Streamed, so memory holds the largest block, not the corpus: reports are read in block
-    order and each block, as it closes, gets its text links and its signature; a block
+    Streamed, so memory holds a block or a month of one, not the corpus: reports are read in
+    block order and each block, as it closes, gets its text links and its signature; a block
     whose signature is stored is left as it is, the others are clustered and written every
     ``flush_reports`` reports in a transaction of their own (clustered before it, so the
     write lock is held for writing only: a review posted meanwhile waits for the writes, not
-    for the clustering). The transaction that writes a block drops its old versions (the
-    stored blocks holding any of its reports) with it, so a reader sees each happening
-    either as it was or as it is, never both; blocks left with no report are dropped last.
-    A block another writer wrote meanwhile is not written twice."""
+    for the clustering). A block longer than ``stream_reports`` is clustered as it is read
+    (``_stream_block``) and written alone. The transaction that writes a block drops its old
+    versions (the stored blocks holding any of its reports) with it, so a reader sees each
+    happening either as it was or as it is, never both; blocks left with no report are
+    dropped last. A block another writer wrote meanwhile is not written twice."""
     summary = ConsolidationSummary()
     types = _actor_types(store)
     known = set() if rebuild else {r[0] for r in store.conn.execute(
@@ -189,8 +295,17 @@ def update_events(store: Store, *, rebuild: bool = False,
         pending.clear()
         held = 0
 
-    for block in chained_blocks(report_views(store, order="block")):
+    for _, numbered in groupby(block_numbers(report_views(store, order="block")),
+                               key=itemgetter(0)):
         summary.blocks += 1
+        reports = (r for _, r in numbered)
+        block = list(islice(reports, stream_reports + 1))
+        if len(block) > stream_reports:
+            flush()  # (a rebuild's wipe first)
+            sig, written = _stream_block(store, chain(block, reports), known, types)
+            seen.add(sig)
+            summary.reclustered += written
+            continue
         links = _links_among(store, {r.document_id for r in block})
         sig = _signature(block, links)
         seen.add(sig)
@@ -207,6 +322,57 @@ def update_events(store: Store, *, rebuild: bool = False,
             _drop_block(c, sig)
         summary.events = c.execute("SELECT count(*) FROM events").fetchone()[0]
     return summary
+
+
+def _stream_block(store: Store, reports: Iterable[ReportView], known: set[str],
+                  types: dict[str, str]) -> tuple[str, bool]:
+    """Cluster a long block as it is read (``cluster_stream``, a month at a time, each
+    month's text links read for it) into this connection's temporary tables, signing it on
+    the way; then, unless its signature is known or stored, write it in one transaction that
+    drops its old versions. Returns its signature and whether it was written."""
+    c = store.conn
+    for name in _PENDING:
+        c.execute(f"CREATE TEMP TABLE IF NOT EXISTS pending_{name} AS "
+                  f"SELECT * FROM main.{name} WHERE 0")
+        c.execute(f"DELETE FROM temp.pending_{name}")
+    sig = _Signature()
+    _block_documents(store, (), fresh=True)
+
+    def links_for(month: list[ReportView], live: set[str]) -> Callable[[str, str], bool]:
+        # The month's documents' links to the block's so far (the open events' among them).
+        docs = sorted({r.document_id for r in month})
+        new = _block_documents(store, docs)
+        pairs = _links_to_block(store, docs)
+        sig.month(month, pairs, new)
+        return _linked(pairs)
+
+    clusters: list[Cluster] = []
+    considered: list[Considered] = []
+    for x in cluster_stream(reports, links_for=links_for):
+        (clusters if isinstance(x, Cluster) else considered).append(x)
+        if len(clusters) + len(considered) >= _IN_CHUNK:
+            _save_block(c, "", clusters, considered, types, into="temp.pending_")
+            clusters, considered = [], []
+    _save_block(c, "", clusters, considered, types, into="temp.pending_")
+    signed = sig.hexdigest()
+    written = signed not in known
+    if written:
+        with store.transaction() as w:
+            written = not w.execute("SELECT 1 FROM events WHERE block = ? LIMIT 1",
+                                    (signed,)).fetchone()
+            if written:
+                for old in sorted({r[0] for r in w.execute(
+                        "SELECT DISTINCT e.block FROM temp.pending_event_members p "
+                        "JOIN event_members m ON m.report_id = p.report_id "
+                        "JOIN events e ON e.id = m.event_id")}):
+                    _drop_block(w, old)
+                w.execute("UPDATE temp.pending_events SET block = ?", (signed,))
+                for name in _PENDING:
+                    w.execute(f"INSERT OR REPLACE INTO main.{name} "
+                              f"SELECT * FROM temp.pending_{name}")
+    for name in _PENDING:
+        c.execute(f"DELETE FROM temp.pending_{name}")
+    return signed, written
 
 
 def _blocks_holding(c: Any, report_ids: Sequence[str]) -> set[str]:
@@ -272,13 +438,15 @@ def _row(e: dict[str, Any], cl: Cluster, types: dict[str, str]) -> dict[str, Any
 
 
 def _save_block(c: Any, sig: str, clusters: list[Cluster], considered: list[Considered],
-                types: dict[str, str]) -> None:
+                types: dict[str, str], *, into: str = "") -> None:
+    """Write clusters (and decisions) of block ``sig`` to the event tables (``into``: a prefix
+    of their names, ``temp.pending_`` for a streamed block's)."""
     saved: list[str] = []
     taking_part: list[tuple[str, str]] = []
     for cl in clusters:
         e = _row(summarize(cl), cl, types)
         c.execute(
-            "INSERT OR REPLACE INTO events(id, block, event_type, sub_event_type, cameo, "
+            f"INSERT OR REPLACE INTO {into}events(id, block, event_type, sub_event_type, cameo, "
             "actor1_id, actor2_id, associated, inter1, inter2, interaction, place_id, "
             "location, admin1, country, latitude, longitude, geo_precision, date_start, "
             "date_end, time_precision, fatalities, fatalities_low, fatalities_high, figures, "
@@ -295,16 +463,18 @@ def _save_block(c: Any, sig: str, clusters: list[Cluster], considered: list[Cons
         saved.append(e["id"])
         taking_part += [(a, e["id"]) for a in _event_actors(e)]
         c.executemany(
-            "INSERT OR REPLACE INTO event_members(report_id, event_id, document_id, origin, "
-            "joined) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {into}event_members(report_id, event_id, document_id, "
+            "origin, joined) VALUES (?, ?, ?, ?, ?)",
             [(m.id, cl.id, m.document_id, m.origin, k) for k, m in enumerate(cl.members)])
-    # An event replaced under the same id (INSERT OR REPLACE) keeps none of its old actors.
-    c.executemany("DELETE FROM event_actors WHERE event_id = ?", [(i,) for i in saved])
-    c.executemany("INSERT OR IGNORE INTO event_actors(actor_id, event_id) VALUES (?, ?)",
+    # An event replaced under the same id (INSERT OR REPLACE) keeps none of its old actors
+    # (the pending tables start empty and have no index to find them by).
+    if not into:
+        c.executemany("DELETE FROM event_actors WHERE event_id = ?", [(i,) for i in saved])
+    c.executemany(f"INSERT OR IGNORE INTO {into}event_actors(actor_id, event_id) VALUES (?, ?)",
                   taking_part)
     c.executemany(
-        "INSERT INTO event_decisions(report_id, other_id, event_id, merged, conflict, score, "
-        "reason, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {into}event_decisions(report_id, other_id, event_id, merged, conflict, "
+        "score, reason, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(x.report, x.other, x.event, int(x.decision.merged), int(x.decision.conflict),
           x.decision.score, x.decision.reason, json.dumps(x.decision.features))
          for x in considered])
