@@ -112,11 +112,25 @@ def _array(b64: str | None) -> np.ndarray | None:
 
 
 def linked(r: Any) -> tuple[LinkedDocument, Fingerprint]:
-    sig = _array(r["signature"])
-    doc = LinkedDocument(r["order"], r["document_id"], r["day"], r["published"],
-                         r["ingested_at"], r["site"], r["url"],
-                         tuple(json.loads(r["cited_sources"])), r["shingles"], sig)
-    return doc, Fingerprint(_array(r["hashes"]), sig)  # type: ignore[arg-type]
+    """A document of a candidate pair, decoded, from this Python worker's cache when it was
+    decoded for an earlier pair (a document is in hundreds of pairs: each decoding its
+    shingle hashes and signature again cost about as much as scoring the pair)."""
+    key = (r["order"], r["document_id"], r["ingested_at"])  # (a worker serves many jobs)
+    found = _decoded.get(key)
+    if found is None:
+        if len(_decoded) >= DECODED_CACHE:
+            _decoded.clear()
+        sig = _array(r["signature"])
+        doc = LinkedDocument(r["order"], r["document_id"], r["day"], r["published"],
+                             r["ingested_at"], r["site"], r["url"],
+                             tuple(json.loads(r["cited_sources"])), r["shingles"], sig)
+        found = _decoded[key] = (doc, Fingerprint(_array(r["hashes"]), sig))  # type: ignore[arg-type]
+    return found
+
+
+# Documents a Python worker keeps decoded (``linked``): a few KB each.
+DECODED_CACHE = 20_000
+_decoded: dict[tuple[int, str, str], tuple[LinkedDocument, Fingerprint]] = {}
 
 
 def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[dict[str, Any]]:
