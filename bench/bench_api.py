@@ -47,9 +47,9 @@ filters no other request has (a box somewhere in a country, a country, a year or
 type, a modality, a number of sources: ``VARIED_KINDS``): no cache answers them, as none answers
 a user exploring the data; p50/p95 per kind of filter.
 
-``--before`` also times every query without the indexes of migrations 0008, 0009, 0011, 0012
-and 0014 (dropped, those they replaced made again; then restored; event_actors stays), so the
-table shows what they buy.
+``--before`` also times every query without the indexes of migrations 0008, 0009, 0011, 0012,
+0014 and 0015 (dropped, those they replaced made again; then restored; event_actors stays), so
+the table shows what they buy.
 ``--analyze`` runs ANALYZE first (the app never does; without it the bench removes
 ``sqlite_stat1``). Goal (issue 8): p95 <= 50 ms per query on this machine.
 
@@ -375,8 +375,9 @@ def ensure_database(path: Path, *, events: int, documents: int, actors: int,
 
 # The migrations that add indexes for the API (0008: list orders; 0009: type, place, span;
 # 0011: the bounding box's grid; 0012: the map's walks; 0014: every filter in the entries of
-# the index a map is read through, and the box's map order).
-INDEX_MIGRATIONS = (8, 9, 11, 12, 14)
+# the index a map is read through, and the box's map order; 0015: a minimum of sources by
+# type and date).
+INDEX_MIGRATIONS = (8, 9, 11, 12, 14, 15)
 _INDEX_STATEMENT = re.compile(r"(CREATE\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)[^;]*)|"
                               r"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(\w+)", re.I)
 
@@ -514,7 +515,8 @@ def queries(db: Path, routes: set[str], http_get: Callable[[str, dict[str, Any]]
                 Query("map: modality=denied", "/api/map", [{"modality": "denied"}]),
                 Query("map: country+modality", "/api/map",
                       [{"country": "UA", "modality": "reported"}]),
-                Query("map: min_sources=5", "/api/map", [{"min_sources": 5}])]
+                Query("map: min_sources=5", "/api/map", [{"min_sources": 5}]),
+                Query("map: min_sources+1 year", "/api/map", [{"min_sources": 2, **year}])]
     if "/api/timeline" in routes:
         out += [Query("timeline: week, country (UA)", "/api/timeline",
                       [{"bin": "week", "country": "UA"}]),
@@ -866,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--in-process", action="store_true",
                     help="also time the ASGI app called in this process (no socket)")
     ap.add_argument("--before", action="store_true",
-                    help="also time without the indexes of migrations 0008-0014")
+                    help="also time without the indexes of migrations 0008-0015")
     ap.add_argument("--analyze", action="store_true",
                     help="ANALYZE first (the app does not; without: no sqlite_stat1)")
     ap.add_argument("--only", help="only the queries whose name contains this")
