@@ -358,6 +358,18 @@ def test_map_of_a_database_before_the_covering_indexes(updated, everything, tmp_
     _assert_points_as_in_memory(old, everything)
 
 
+def test_map_of_a_database_before_the_sources_index(updated, everything, tmp_path):
+    """A database at migration 0014 (served read-only, not migrated: no events_sources_type)
+    counts and walks a minimum of sources as 0014 did, with the same points."""
+    old = tmp_path / "old.db"
+    with sqlite3.connect(updated[0]) as source, sqlite3.connect(old) as target:
+        source.backup(target)
+    with sqlite3.connect(old) as con:
+        con.execute("DROP INDEX events_sources_type")
+        con.execute(f"PRAGMA user_version = {consolidated.EVENT_SOURCES_TYPE_SCHEMA - 1}")
+    _assert_points_as_in_memory(old, everything)
+
+
 def test_aggregates_are_cached_until_the_database_changes(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLES, corpus)
