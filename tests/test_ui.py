@@ -134,6 +134,37 @@ def test_filtering_by_type_filters_the_map_and_the_table(page, api):
     assert page.problems == []
 
 
+def test_a_filter_overtaken_by_a_newer_one_draws_nothing(page, api):
+    """An analyst picks a type, then another before the first one's answers arrive (a slow
+    network is simulated by holding back the browser's requests for the first type): the
+    table and the map show the second type only, also after the first type's answers come."""
+    page.goto("/")
+    _ready(page, "overview")
+    types = [t["value"] for t in api.get("/api/facets").json()["types"]]
+    first, second = BATTLES, next(t for t in types if t != BATTLES)
+    page.evaluate("""(slow) => {
+      const fetch_ = window.fetch;
+      window.fetch = (url, ...rest) => String(url).includes(`type=${encodeURIComponent(slow)}`)
+        ? new Promise((done) => setTimeout(() => done(fetch_(url, ...rest)), 1500))
+        : fetch_(url, ...rest);
+    }""", first)
+    page.select_option("#f-type", first)
+    page.select_option("#f-type", second)
+    page.wait_for_function("(t) => decodeURIComponent(location.hash.replace(/\\+/g, ' '))"
+                           ".includes(`type=${t}`)", arg=second)
+    _ready(page, "overview")
+    page.wait_for_timeout(2500)  # the first type's answers have come by now
+    expected = api.get("/api/events", params={"type": second, "limit": 100,
+                                              "sort": "-date"}).json()["items"]
+    rows = page.locator("#events tbody tr")
+    assert rows.count() == len(expected) > 0
+    assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.type)")) == {second}
+    assert page.locator("#map circle").count() == len(
+        api.get("/api/map", params={"type": second}).json()["items"])
+    assert page.locator('body[data-ready="overview"]').count() == 1
+    assert page.problems == []
+
+
 def test_an_events_field_shows_its_evidence_highlighted_in_the_document(page, api):
     # The newest event (first in the table) whose location has a span in its document.
     events = api.get("/api/events", params={"limit": 100, "sort": "-date"}).json()["items"]

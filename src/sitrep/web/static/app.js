@@ -46,11 +46,16 @@ function show(view) {
 }
 
 // Each render is numbered: one that a newer render overtook (a second filter set while the
-// first was loading) must not mark the page ready.
+// first was loading) draws nothing more once its data arrives, and does not mark the page
+// ready.
 let renders = 0;
 
+function overtaken(mine) {
+  return mine !== renders;
+}
+
 function ready(name, mine) {
-  if (mine === renders) document.body.dataset.ready = name;
+  if (!overtaken(mine)) document.body.dataset.ready = name;
 }
 
 async function render() {
@@ -61,22 +66,24 @@ async function render() {
     if (path.startsWith("/event/")) {
       show("event-view");
       const event = await renderEvent(decodeURIComponent(path.slice(7)), { review: stats.review });
+      if (overtaken(mine)) return;
       document.title = `${event.event_type} — sitrep`;
       ready("event", mine);
     } else if (path.startsWith("/doc/")) {
       show("doc-view");
       const span = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
       await showDocumentIn(document.getElementById("doc-full"), decodeURIComponent(path.slice(5)), span, "h2");
+      if (overtaken(mine)) return;
       document.title = "Document — sitrep";
       ready("document", mine);
     } else if (path.startsWith("/search")) {
       show("search-view");
-      await renderSearch(params.get("q") || "");
+      await renderSearch(params.get("q") || "", mine);
       ready("search", mine);
     } else {
       show("overview");
       document.title = "sitrep";
-      await renderOverview(params);
+      await renderOverview(params, mine);
       ready("overview", mine);
     }
   } catch (err) {
@@ -123,8 +130,9 @@ function syncForm(filters, bin) {
   form.elements.namedItem("bin").value = bin;
 }
 
-async function renderOverview(params) {
+async function renderOverview(params, mine) {
   await loadFacets();
+  if (overtaken(mine)) return;
   const filters = filtersFrom(params);
   const bin = params.get("bin") === "week" ? "week" : "day";
   list.events.sort = params.get("sort") || DEFAULT_SORT;
@@ -137,6 +145,7 @@ async function renderOverview(params) {
     getJSON("/api/map", unboxed),
     getJSON("/api/timeline", { ...undated, bin }),
   ]);
+  if (overtaken(mine)) return;
   map.setPoints(points.items);
   if (!bbox) map.fit();
   const boxButton = document.getElementById("map-filter");
@@ -151,8 +160,8 @@ async function renderOverview(params) {
   document.getElementById("timeline-caption").textContent =
     `Events (bars) and people killed (line: best estimate; band: low–high) per ${bin}.` +
     (left.length ? ` Not shown: ${left.join(", ")}.` : "") + " Drag across to filter by dates; click to clear.";
-  await loadEvents(filters, false);
-  await loadClaims(filters, false);
+  await loadEvents(filters, false, mine);
+  await loadClaims(filters, false, mine);
 }
 
 function sortHeaders() {
@@ -165,10 +174,11 @@ function sortHeaders() {
   }
 }
 
-async function loadEvents(filters, more) {
+async function loadEvents(filters, more, mine = renders) {
   const params = { ...filters, limit: PAGE, sort: list.events.sort };
   if (more) params.cursor = list.events.next;
   const page = await getJSON("/api/events", params);
+  if (overtaken(mine)) return;
   const body = document.querySelector("#events tbody");
   if (!more) clear(body);
   for (const e of page.items) {
@@ -198,9 +208,10 @@ async function loadEvents(filters, more) {
   sortHeaders();
 }
 
-async function loadClaims(filters, more) {
+async function loadClaims(filters, more, mine = renders) {
   const offset = more ? list.claims.offset : 0;
   const page = await getJSON("/api/claims", { status: filters.status, offset, limit: PAGE });
+  if (overtaken(mine)) return;
   const body = document.querySelector("#claims tbody");
   if (!more) clear(body);
   for (const c of page.items) {
@@ -222,12 +233,13 @@ function snippet(text) {
   return text.split("**").map((part, i) => (i % 2 ? el("mark", {}, part) : part));
 }
 
-async function renderSearch(q) {
+async function renderSearch(q, mine) {
   document.getElementById("q").value = q;
   const out = clear(document.getElementById("search-results"));
   document.getElementById("search-title").textContent = `Search: ${q}`;
   if (!q) return;
   const hits = await getJSON("/api/search", { q, limit: 50 });
+  if (overtaken(mine)) return;
   for (const h of hits.items) {
     out.append(el("li", {}, el("a", { href: `#/doc/${h.id}` }, h.title || h.id.slice(0, 12)),
       ` ${[h.site, published(h.published)].filter(Boolean).join(", ")}`, el("div", { class: "hint" }, snippet(h.snippet || ""))));
