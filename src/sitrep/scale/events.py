@@ -150,7 +150,8 @@ def event_tables(reports: DataFrame, documents: DataFrame, origins: DataFrame,
     out = (views.repartition("block")
            .sortWithinPartitions("block", "date_start", "date_end", "id").rdd
            .mapPartitions(lambda rows: partition_events(rows, bc.value)))
-    tagged = spark.createDataFrame(out, "table STRING, payload STRING").persist()
+    tagged = spark.createDataFrame(out, "table STRING, payload STRING", verifySchema=False
+                                   ).persist()
     return {t: tagged.where(F.col("table") == t)
             .select(F.from_json("payload", ddl(t)).alias("r")).select("r.*")
             for t in ("events", "event_members", "event_decisions")}

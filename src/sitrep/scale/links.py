@@ -133,8 +133,9 @@ DECODED_CACHE = 20_000
 _decoded: dict[tuple[int, str, str], tuple[LinkedDocument, Fingerprint]] = {}
 
 
-def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[dict[str, Any]]:
-    """The links one candidate pair makes (``a`` ingested first), as ``link.stage`` does."""
+def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[tuple[Any, ...]]:
+    """The links one candidate pair makes (``a`` ingested first), as ``link.stage`` does:
+    ``document_links`` rows, each value of its column's type (``link_row``)."""
     (da, fa), (db, fb) = linked(a), linked(b)
 
     def cited_worth() -> bool:  # link.stage: a citation pair estimated to share enough
@@ -146,7 +147,15 @@ def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[dict[str, Any]]:
     worth = (band and worth_scoring(fa, fb)) or (cite and cited_worth())
     if not worth:
         return []
-    return [x.__dict__ for x in pair_links(da, db, score(fa, fb))]
+    return [link_row(x) for x in pair_links(da, db, score(fa, fb))]
+
+
+def link_row(x: DocumentLink) -> tuple[str, str, str, float, float, float, float, str]:
+    """A ``document_links`` row as a tuple of the column types: the frame is made without
+    PySpark's per-row type check (``verifySchema``: it cost more than scoring the pair),
+    and Spark reads a DOUBLE column's int as null, so the scores are made floats here."""
+    return (x.document_id, x.other_id, x.kind, float(x.jaccard), float(x.jaccard_exact),
+            float(x.contains_other), float(x.contained), x.reason)
 
 
 def root_origin(document_id: str, site: str | None, url: str | None,
@@ -207,7 +216,8 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
     rows = outlets.rdd.map(lambda r: ((r["okey"], r["role"]), (r["day"], r["order"])))
     asks = lookups.rdd.map(lambda r: ((r["okey"], r["role"]), (r["order"], r["day"])))
     cite_rdd = rows.cogroup(asks).flatMap(lambda kv: outlet_pairs(kv[1][0], kv[1][1]))
-    cite_pairs = spark.createDataFrame(cite_rdd, "a BIGINT, b BIGINT").distinct() \
+    cite_pairs = spark.createDataFrame(cite_rdd, "a BIGINT, b BIGINT", verifySchema=False
+                                       ).distinct() \
         .withColumn("cite", F.lit(True))
     pairs = band_pairs.join(cite_pairs, ["a", "b"], "full_outer").fillna(False)
     sides = fp.select("order", "document_id", "shingles", "hashes", "signature", "day",
@@ -216,8 +226,8 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
               .join(sides.alias("B"), F.col("b") == F.col("B.order"))
               .select(F.struct("A.*").alias("A"), F.struct("B.*").alias("B"), "band", "cite"))
     link_rdd = scored.rdd.flatMap(lambda r: score_pair(r["A"], r["B"], r["band"], r["cite"]))
-    links = spark.createDataFrame(link_rdd, _ddl("document_links")).dropDuplicates(
-        ["document_id", "other_id", "kind"])
+    links = spark.createDataFrame(link_rdd, _ddl("document_links"), verifySchema=False) \
+        .dropDuplicates(["document_id", "other_id", "kind"])
     tables["document_links"] = links
     return tables
 

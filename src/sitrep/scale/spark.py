@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MASTER = "local[2]"
 STAGING = "_staging"
+# The rows the tasks stage (``spark_tasks.Out``): table, ingest order, row number, JSON.
+STAGED = "table STRING, order BIGINT, seq BIGINT, payload STRING"
 
 
 @dataclass
@@ -138,8 +140,9 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     present = [(n, str(path), shown) for n, (path, shown) in enumerate(files) if path]
     read = sc.parallelize(present, max(1, len(present))).flatMap(
         lambda f: tasks.read_file(f[0], f[1], f[2], limits))
-    read_df = spark.createDataFrame(read, "table STRING, order BIGINT, seq BIGINT, "
-                                          "payload STRING")
+    # (Our tasks' rows are (str, int, int, str): PySpark's per-row type check is skipped,
+    # ``verifySchema``, as in every frame the job makes of its own tasks' rows.)
+    read_df = spark.createDataFrame(read, STAGED, verifySchema=False)
     # Staged once, so that the input files are read once (the documents are used again for
     # their sources and rejections after the analysis).
     staging = f"{out}/{STAGING}"
@@ -157,7 +160,7 @@ def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
     analysed = todo.rdd.mapPartitions(lambda rows: tasks.analyse(
         ((r["order"], r["payload"]) for r in rows), model=model, version=version,
         limits=limits, ingested_at=ingested_at))
-    (spark.createDataFrame(analysed, "table STRING, order BIGINT, seq BIGINT, payload STRING")
+    (spark.createDataFrame(analysed, STAGED, verifySchema=False)
      .unionByName(read_back.where(F.col("table") == "rejected").select(
          "table", "order", "seq", "payload"))
      .write.mode("overwrite").partitionBy("table").parquet(f"{staging}/rows"))
