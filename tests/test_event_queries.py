@@ -346,27 +346,22 @@ def _assert_points_as_in_memory(db, everything) -> None:
                 assert consolidated.event_points(s, f, drive_limit=limit) == wanted, filters
 
 
-def test_map_of_a_database_before_the_covering_indexes(updated, everything, tmp_path):
-    """A database at migration 0013 (served read-only, not migrated: no events_grid_map)
-    reads the map as migration 0012 left it, with the same points."""
+@pytest.mark.parametrize("index, schema", [
+    ("events_grid_map", consolidated.EVENT_MAP_COVER_SCHEMA),
+    ("events_sources_type", consolidated.EVENT_SOURCES_TYPE_SCHEMA),
+])
+def test_map_of_a_database_before_an_index_migration(updated, everything, tmp_path, index,
+                                                      schema):
+    """A database one migration before ``index`` (served read-only, so not migrated) maps as
+    that migration found it, with the same points: at 0013 without events_grid_map, the map
+    read as 0012 left it; at 0014 without events_sources_type, a minimum of sources counted
+    and walked as 0014 did."""
     old = tmp_path / "old.db"
     with sqlite3.connect(updated[0]) as source, sqlite3.connect(old) as target:
         source.backup(target)
     with sqlite3.connect(old) as con:
-        con.execute("DROP INDEX events_grid_map")
-        con.execute(f"PRAGMA user_version = {consolidated.EVENT_MAP_COVER_SCHEMA - 1}")
-    _assert_points_as_in_memory(old, everything)
-
-
-def test_map_of_a_database_before_the_sources_index(updated, everything, tmp_path):
-    """A database at migration 0014 (served read-only, not migrated: no events_sources_type)
-    counts and walks a minimum of sources as 0014 did, with the same points."""
-    old = tmp_path / "old.db"
-    with sqlite3.connect(updated[0]) as source, sqlite3.connect(old) as target:
-        source.backup(target)
-    with sqlite3.connect(old) as con:
-        con.execute("DROP INDEX events_sources_type")
-        con.execute(f"PRAGMA user_version = {consolidated.EVENT_SOURCES_TYPE_SCHEMA - 1}")
+        con.execute(f"DROP INDEX {index}")
+        con.execute(f"PRAGMA user_version = {schema - 1}")
     _assert_points_as_in_memory(old, everything)
 
 
