@@ -345,6 +345,37 @@ def test_without_a_parse_the_rules_still_run():
     assert [(r.span.text, r.value) for r in refs] == [("Friday, 16 June 2014", "2014-06-16")]
 
 
+def test_a_rule_is_skipped_only_where_it_cannot_match(samples):
+    """A rule is not run on a text that lacks all its required words (a speed-up): on every
+    sample, as written and in capitals, each rule so skipped has no match at all."""
+    rules = timex_rules.compiled_rules()
+    assert sum(1 for c in rules if c.needs) > len(rules) // 2  # most rules have words
+    skipped = 0
+    for doc in samples.values():
+        for text in (doc.text, doc.text.upper()):
+            lowered = text.lower()
+            for c in rules:
+                if c.needs and not any(w in lowered for w in c.needs):
+                    skipped += 1
+                    assert c.regex.search(text) is None, (c.rule.name, c.needs)
+    assert skipped > 0
+
+
+def test_required_words_of_patterns():
+    # Of the words every match holds, the longest: "year" (not "ago").
+    assert timex_rules.required_words(r"(?:about\s+)?\d+\s+years?\s+ago") == ("year",)
+    assert timex_rules.required_words(r"(?:last|next)\s+week") == ("week",)
+    assert timex_rules.required_words(r"(?:early|late)\s+\d{4}") == ("early", "late")
+    assert timex_rules.required_words(r"(?:in\s+)?\d{4}") is None
+
+
+def test_a_letter_matched_only_case_insensitively_still_finds_its_rule():
+    """'İ' (dotted capital I) matches 'i' in a case-insensitive pattern but lowercases to
+    'i̇': a text holding it runs every rule, so its weekday is found."""
+    found = timex_rules.find_mentions("The talks resumed on Frİday in Ankara.")
+    assert [(m.text, m.rule) for m in found] == [("Frİday", "weekday")]
+
+
 def test_every_rule_has_a_resolver():
     names = {rule.name for rule in timex_rules.RULES}
     assert names <= set(timex_values.RESOLVERS)

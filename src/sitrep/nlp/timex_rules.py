@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from ..lexicon import table
 
@@ -346,6 +347,76 @@ class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
     order: int
+    # Lowercase words one of which every match contains (``required_words``); None: no such
+    # words were found, the rule is tried on every text.
+    needs: tuple[str, ...] | None = None
+
+
+# Characters that a case-insensitive regular expression matches to an ASCII letter although
+# their ``str.lower()`` is not that letter (İ and ı to i, ſ to s): in a text holding one, no
+# rule is skipped for lack of its words.
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+
+
+def required_words(pattern: str, flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
+    """Lowercase ASCII words one of which every match of ``pattern`` contains: a run of
+    literal characters every match must go through, or one word of each branch of an
+    alternation every match goes through (the longest such words found, so the test is as
+    selective as the pattern allows). None when no part of the pattern is both literal and
+    obligatory. Read from Python's own parse of the pattern; anything it does not know
+    (another Python's parser) gives None, which only makes a rule be tried everywhere."""
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern, flags)
+    except Exception:  # a parser this code does not know: no words
+        return None
+
+    def best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+        usable = [o for o in options if o and all(w and w.isascii() for w in o)]
+        if not usable:
+            return None
+        return max(usable, key=lambda o: (min(len(w) for w in o), -len(o)))
+
+    def of_sequence(items: Iterable[tuple[Any, Any]]) -> tuple[str, ...] | None:
+        options: list[tuple[str, ...]] = []
+        run = ""
+        for op, av in items:
+            if op is c.LITERAL:
+                run += chr(av).lower()
+                continue
+            if run:
+                options.append((run,))
+                run = ""
+            found = of_item(op, av)
+            if found:
+                options.append(found)
+        if run:
+            options.append((run,))
+        return best(options)
+
+    def of_item(op: Any, av: Any) -> tuple[str, ...] | None:
+        if op is c.SUBPATTERN:
+            return of_sequence(av[3])
+        if op is c.ATOMIC_GROUP:
+            return of_sequence(av)
+        if op is c.BRANCH:
+            words: list[str] = []
+            for alternative in av[1]:
+                found = of_sequence(alternative)
+                if not found:
+                    return None
+                words += found
+            return tuple(sorted(set(words)))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return of_sequence(av[2])
+        return None
+
+    try:
+        return of_sequence(tree)
+    except Exception:  # an unknown node: no words
+        return None
 
 
 @cache
@@ -362,7 +433,7 @@ def compiled_rules() -> tuple[_Compiled, ...]:
     for order, rule in enumerate(RULES):
         body = expand(rule.pattern)
         regex = re.compile(rf"(?<![\w$£€#])(?:{body})(?!\w)", re.IGNORECASE)
-        out.append(_Compiled(rule, regex, order))
+        out.append(_Compiled(rule, regex, order, required_words(regex.pattern)))
     return tuple(out)
 
 
@@ -370,7 +441,12 @@ def find_mentions(text: str) -> list[Mention]:
     """Every time expression in ``text``, left to right, none overlapping: where rules
     disagree the longest expression wins, then the rule listed first."""
     candidates: list[tuple[int, int, int, Mention]] = []
+    # A rule none of whose required words is in the text cannot match: not run (each rule
+    # scans the whole text, and most texts hold the words of few rules).
+    lowered = None if any(t in text for t in _CASE_TRAPS) else text.lower()
     for c in compiled_rules():
+        if lowered is not None and c.needs and not any(w in lowered for w in c.needs):
+            continue
         for m in c.regex.finditer(text):
             if not _capitalised(m) or (c.rule.accept and not c.rule.accept(text, m)):
                 continue
