@@ -294,6 +294,7 @@ def test_a_block_chained_over_a_year_is_clustered_a_month_at_a_time(corpus):
     assert given == len(copies)  # every report in one event
     assert held <= len(base) * 2 * 31 // 3 + len(base), (held, len(base))  # two months at most
     assert held < len(copies) / 5, (held, len(base))
+
     def ids(clusters):
         return sorted(tuple(m.id for m in c.members) for c in clusters)
 
