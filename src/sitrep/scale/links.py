@@ -51,6 +51,7 @@ from ..link.near_duplicates import (
 )
 from ..records import DocumentLink
 from ..store.links import UNDATED, LinkedDocument
+from .tables import TABLES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -150,12 +151,17 @@ def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[tuple[Any, ...]]:
     return [link_row(x) for x in pair_links(da, db, score(fa, fb))]
 
 
-def link_row(x: DocumentLink) -> tuple[str, str, str, float, float, float, float, str]:
-    """A ``document_links`` row as a tuple of the column types: the frame is made without
-    PySpark's per-row type check (``verifySchema``: it cost more than scoring the pair),
-    and Spark reads a DOUBLE column's int as null, so the scores are made floats here."""
-    return (x.document_id, x.other_id, x.kind, float(x.jaccard), float(x.jaccard_exact),
-            float(x.contains_other), float(x.contained), x.reason)
+# ``document_links``' columns in its table's order, each with whether it is a DOUBLE.
+_LINK_COLUMNS = tuple((name, kind == "DOUBLE") for name, kind in TABLES["document_links"])
+
+
+def link_row(x: DocumentLink) -> tuple[Any, ...]:
+    """A ``document_links`` row as a tuple in the table's column order (``scale.tables``),
+    each value of its column's type: the frame is made without PySpark's per-row type check
+    (``verifySchema``), and Spark reads an int in a DOUBLE column as null, so the DOUBLE
+    columns are made floats here."""
+    return tuple(float(getattr(x, name)) if double else getattr(x, name)
+                 for name, double in _LINK_COLUMNS)
 
 
 def root_origin(document_id: str, site: str | None, url: str | None,
