@@ -331,6 +331,20 @@ def test_read_number(text, phrase, value, low, high, qualifier, vague):
     assert (first.qualifier, first.vague) == (qualifier, vague)
 
 
+def test_every_number_word_and_vague_phrase_of_the_table_is_read():
+    # read_number looks no further at a word no number phrase starts with: each phrase of
+    # numbers.tsv, before a noun (and "of" for vague words), must still be read whole.
+    t = number_words()
+    phrases = [(p, ["people"]) for p in t.words] + [(p, ["of", "people"]) for p in t.vague]
+    assert len(phrases) > 30
+    for phrase, after in phrases:
+        words = ["then", *phrase.split(" "), *after]
+        reading = read_number(words, 1)
+        assert reading is not None, phrase
+        assert reading.number_start == 1 and reading.number_end >= 1 + len(phrase.split(" "))
+        assert read_number(words, 0) is None and read_number(words, len(words) - 1) is None
+
+
 @pytest.mark.parametrize("text", [
     "the first attack",  # ordinals are not counts
     "2.5 km",  # nor fractions

@@ -42,6 +42,7 @@ from ..records import (
 from .attribution import source_of
 from .claimants import Resolver
 from .modality import media
+from .parsed import sentence_of
 from .registry import Context, annotator
 from .speech import Speech, find_speech
 from .verification import (
@@ -70,6 +71,15 @@ SAME_FIGURE, SAME_EVENT, NAMED_SOURCE, REFERENCE = 3.0, 2.0, 2.0, 0.5
 @cache
 def channels() -> tuple[tuple[str, str], ...]:
     return tuple((row[0].lower(), row[1]) for row in table(CHANNELS_FILE))
+
+
+@cache
+def channel_ranks() -> dict[str, tuple[int, str]]:
+    """Each channel word → (its first row in the table, the channel it names)."""
+    out: dict[str, tuple[int, str]] = {}
+    for rank, (word, name) in enumerate(channels()):
+        out.setdefault(word, (rank, name))
+    return out
 
 
 @dataclass
@@ -112,8 +122,8 @@ class _Builder:
         self.events: tuple[EventReport, ...] = ctx.found.get("events", ())
         self.resolver = Resolver(self.doc, ctx.found.get("actors", ()))
         self.media = media()
-        self.hedges = [self._span_of_tokens(s, e) for s, e in find_hedges(self.doc)]
         self.hedge_tokens = find_hedges(self.doc)
+        self.hedges = [self._span_of_tokens(s, e) for s, e in self.hedge_tokens]
         furniture = [c.span.start for c in ctx.document.cited_sources
                      if c.how == "sources-block" and c.span is not None]
         self.furniture = min(furniture) if furniture else len(self.text)
@@ -165,15 +175,19 @@ class _Builder:
                 and not source[0] <= t.idx < source[1]]
 
     def _channel(self, tokens: list[Token]) -> tuple[str, Span] | None:
+        """The channel named among ``tokens`` that the table lists first (the first such
+        token when several name it)."""
+        ranks = channel_ranks()
         best: tuple[int, str, Token] | None = None
-        for rank, (word, name) in enumerate(channels()):
-            for t in tokens:
-                if word in (t.lower_, t.lemma_.lower()):
-                    if word == "x" and not (t.text == "X" and t.i and
-                                            self.doc[t.i - 1].lower_ == "on"):
-                        continue
-                    if best is None or rank < best[0]:
-                        best = (rank, name, t)
+        for t in tokens:
+            for word in (t.lower_, t.lemma_.lower()):
+                found = ranks.get(word)
+                if found is None or (best is not None and found[0] >= best[0]):
+                    continue
+                if word == "x" and not (t.text == "X" and t.i and
+                                        self.doc[t.i - 1].lower_ == "on"):
+                    continue
+                best = (found[0], found[1], t)
         if best is None:
             return None
         t = best[2]
@@ -192,7 +206,7 @@ class _Builder:
         return "indirect"
 
     def _time(self, cue: Token, content: tuple[Span, ...]) -> TimeRef | None:
-        sent = cue.sent
+        sent = sentence_of(cue)
         found = [t for t in self.times
                  if sent.start_char <= t.span.start < sent.end_char
                  and not any(c.start <= t.span.start < c.end for c in content)
@@ -224,7 +238,7 @@ class _Builder:
             if anchor.pos_ not in WRITER_HEDGE_POS and anchor.lemma_.lower() != PURPORT:
                 continue
             if any(d.start <= hedge.start < d.end or d.cue.start == hedge.start
-                   for d in drafts) or anchor.sent.start in judged:
+                   for d in drafts) or sentence_of(anchor).start in judged:
                 continue
             if anchor.lemma_.lower() == PURPORT:
                 comp = [c for c in anchor.children if c.dep_ in ("xcomp", "ccomp", "advcl")
@@ -232,9 +246,9 @@ class _Builder:
                 toks = [t for c in comp for t in c.subtree]
                 who = source_of(anchor, self.media)
             else:
-                verb = anchor.head
+                verb, sent = anchor.head, sentence_of(anchor)
                 toks = [t for t in verb.subtree if t.i != anchor.i
-                        and anchor.sent.start <= t.i < anchor.sent.end]
+                        and sent.start <= t.i < sent.end]
                 who = source_of(verb, self.media)
             toks = [t for t in toks if not t.is_punct or t.text in "%"]
             if not toks:
@@ -374,7 +388,7 @@ class _Builder:
     def build(self) -> tuple[Claim, ...]:
         drafts = [d for sp in find_speech(self.doc, self.media) if (d := self.draft(sp))]
         judgments = [j for j in find_judgments(self.doc) if j.cue.idx < self.furniture]
-        judged_sents = {j.cue.sent.start for j in judgments}
+        judged_sents = {sentence_of(j.cue).start for j in judgments}
         drafts += self.writer_claims(drafts, judged_sents)
         drafts.sort(key=lambda d: (d.start, d.cue.start))
         self.judge(drafts, judgments)

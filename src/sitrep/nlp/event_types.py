@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicon import table
 from ..records import ActorMention
 from .event_frames import FRAMES, FrameInput, Verdict, forms, scope_cues, word_categories, word_list
+from .parsed import sentence_of, text_of
 
 POS = {"V": ("VERB",), "N": ("NOUN", "PROPN"), "*": ("VERB", "NOUN", "PROPN")}
 # Particles, objects and prepositional objects a two-word verb entry may find its second
@@ -301,10 +302,10 @@ def _fold(found: list[_Found]) -> list[_Found]:
 
 def _without_crowd_nouns(found: list[_Found]) -> list[_Found]:
     """"protesters" is a trigger only in a sentence no other trigger speaks for."""
-    busy = {f.match.head.sent.start for f in found
+    busy = {sentence_of(f.match.head).start for f in found
             if f.match.entry.base[0] not in CROWD_WORDS}
     return [f for f in found if f.match.entry.base[0] not in CROWD_WORDS
-            or f.match.head.sent.start not in busy]
+            or sentence_of(f.match.head).start not in busy]
 
 
 def _time_reference(tok: Token, reported: set[int]) -> bool:
@@ -404,7 +405,8 @@ def _at_protest(arrest: _Found, found: Sequence[_Found]) -> bool:
     """Arrests told in the same sentence as a protest, and not of the people who organise it
     ("detain people who organise the demonstrations"): arrests made at the protest."""
     tok = arrest.match.head
-    return any(f.key in PROTEST_KEYS and not f.background and f.match.head.sent == tok.sent
+    sent = sentence_of(tok)
+    return any(f.key in PROTEST_KEYS and not f.background and sentence_of(f.match.head) == sent
                and not tok.is_ancestor(f.match.head) for f in found)
 
 
@@ -433,7 +435,8 @@ def _scope_rules(found: list[_Found], scope: Span) -> list[_Found]:
 
 def _detect(doc: Doc, actor_types: Mapping[int, str] | None,
             scopes: Iterable[Span]) -> list[_Found]:
-    scopes = [s for s in scopes if s.text.strip()]
+    text = text_of(doc)
+    scopes = [s for s in scopes if text[s.start_char:s.end_char].strip()]
     actor_types = actor_types or {}
     found = []
     for m in _matches(doc):

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from itertools import islice
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -56,6 +58,7 @@ from .event_merge import (
 from .event_types import Trigger, find_triggers
 from .fatalities import counts_deaths, fatalities
 from .modality import cues, media, modality_of
+from .parsed import sentence_of
 from .registry import Context, annotator
 
 # ACLED geo_precision from sitrep's place precision.
@@ -104,6 +107,7 @@ class _Builder:
         self.places: tuple[PlaceRef, ...] = ctx.found.get("places", ())
         self.times: tuple[TimeRef, ...] = ctx.found.get("times", ())
         self.figures: tuple[Figure, ...] = ctx.found.get("figures", ())
+        self._token_spans: dict[tuple[int, int], Any] = {}  # char span → its tokens
         self.token_actor: dict[int, ActorMention] = {}
         for m in self.actors:
             for tok in self._tokens(m.span):
@@ -116,11 +120,16 @@ class _Builder:
         self._clause_of: dict[int, frozenset[int]] = {}  # trigger head → its clause
         self.heads: dict[int, list[Token]] = {}  # sentence → heads of its (non-toll) triggers
         self.focus: tuple[str, str] | None = None  # the date of the document's main event
+        self._scenes: list[tuple[PlaceRef, int, int | None]] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def _tokens(self, span: Span):
-        found = self.doc.char_span(span.start, span.end, alignment_mode="expand")
-        return found if found is not None else ()
+        key = (span.start, span.end)
+        found = self._token_spans.get(key)
+        if found is None:  # each place, time and figure is looked up for every event
+            found = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+            found = self._token_spans[key] = found if found is not None else ()
+        return found
 
     def _span(self, start: int, end: int) -> Span:
         s = self.doc[start:end]
@@ -258,20 +267,30 @@ class _Builder:
         clause = self.clause(head)
         in_clause: list[PlaceRef] = []
         in_sentence: list[PlaceRef] = []
-        for ref in self.places:
-            if ref.place is None or not _scene(ref):
-                continue
-            toks = self._tokens(ref.span)
-            if not toks or self.sentence_of.get(toks[0].i) != sentence or _acts(toks) \
-                    or _dateline(toks) or self._names_an_actor(toks):
-                continue
-            (in_clause if toks[0].i in clause else in_sentence).append(ref)
+        for ref, first, at in self._scene_places():
+            if at == sentence:
+                (in_clause if first in clause else in_sentence).append(ref)
         if in_clause:
             return _most_precise(in_clause), "clause"
         if in_sentence:
             return _most_precise(in_sentence), "sentence"
         focus = self.focus_place()
         return (focus, "document") if focus else (None, "document")
+
+    def _scene_places(self) -> list[tuple[PlaceRef, int, int | None]]:
+        """The places an event can be at (``_scene``; not a place acting, nor a dateline,
+        nor part of an actor's name), each with its first token and its sentence: the same
+        for every event of the text, so listed once."""
+        if self._scenes is None:
+            self._scenes = []
+            for ref in self.places:
+                if ref.place is None or not _scene(ref):
+                    continue
+                toks = self._tokens(ref.span)
+                if not toks or _acts(toks) or _dateline(toks) or self._names_an_actor(toks):
+                    continue
+                self._scenes.append((ref, toks[0].i, self.sentence_of.get(toks[0].i)))
+        return self._scenes
 
     def _names_an_actor(self, toks) -> bool:
         """A country in an actor's name or a modifier: "US aircraft", "the US military's
@@ -490,7 +509,7 @@ SUBSET_WORDS = frozenset({"including", "among", "incl."})
 
 def _subset(tokens) -> bool:
     root = tokens.root if hasattr(tokens, "root") else tokens[0]
-    return any(a.lower_ in SUBSET_WORDS for a in list(root.ancestors)[:3])
+    return any(a.lower_ in SUBSET_WORDS for a in islice(root.ancestors, 3))
 
 
 def _definite(head: Token) -> bool:
@@ -554,7 +573,7 @@ def _dateline(tokens) -> bool:
     """ "BAMAKO —", "EL FASHER, Sudan -", "DOUENTZA, Mali, March 13 (PAWS) -": the place a
     wire story was filed from opens its first sentence, before a dash."""
     first = tokens[0]
-    sent = first.sent
+    sent = sentence_of(first)
     head = [t for t in sent if not t.is_space][:DATELINE_TOKENS]
     dash = next((t for t in head if t.text in DASHES), None)
     if dash is None or first.i >= dash.i:

@@ -61,6 +61,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import table
 from .attribution import according_source, source_of
+from .parsed import sentence_of
 
 Modality = Literal["asserted", "reported", "claimed", "denied", "hypothetical",
                    "threatened/planned", "negated"]
@@ -111,6 +112,9 @@ class ModalityCall:
     rule: str
 
 
+_CLAUSE_OPS = "sitrep.modality.clause_ops"  # user_data key: token index → its clause's ops
+
+
 @dataclass(frozen=True)
 class _Op:
     """One operator on the way from the trigger up: a cue category at a token span."""
@@ -153,6 +157,7 @@ def cues() -> Cues:
     return Cues(words, phrases)
 
 
+@cache
 def media() -> frozenset[str]:
     """Nouns that carry a statement (images, statements, reports): the source is behind them."""
     c = cues()
@@ -204,7 +209,7 @@ def _match_at(doc: Doc, i: int, stop: int, words: tuple[str, ...],
 def _categories(tok: Token, allowed: set[str]) -> list[tuple[str, tuple[int, int]]]:
     """(category, cue span) of ``tok`` among ``allowed`` categories: phrases anchored on it
     first, then its lower-cased form, then its lemma."""
-    found = [(cat, (s, e)) for cat, s, e in _phrase_index(tok.sent).get(tok.i, ())
+    found = [(cat, (s, e)) for cat, s, e in _phrase_index(sentence_of(tok)).get(tok.i, ())
              if cat in allowed]
     for form in (tok.lower_, tok.lemma_.lower()):
         found += [(cat, (tok.i, tok.i + 1)) for cat, pos in cues().words.get(form, ())
@@ -391,7 +396,17 @@ def _governor_ops(gov: Token, found: tuple[str, tuple[int, int]] | None) -> list
 
 
 def _clause_ops(tok: Token) -> list[_Op]:
-    """The markers on ``tok``'s own clause, innermost first."""
+    """The markers on ``tok``'s own clause, innermost first. Worked out once per token (the
+    walks up from the triggers of one sentence meet the same governors) and kept in the
+    doc's user_data."""
+    done = tok.doc.user_data.setdefault(_CLAUSE_OPS, {})
+    ops = done.get(tok.i)
+    if ops is None:
+        ops = done[tok.i] = tuple(_find_clause_ops(tok))
+    return list(ops)
+
+
+def _find_clause_ops(tok: Token) -> list[_Op]:
     doc = tok.doc
     ops: list[_Op] = []
     for child in tok.children:  # hedges and mood words on the event itself
@@ -489,7 +504,7 @@ def _decide(trigger: Token, ops: list[_Op]) -> ModalityCall:
                                         and _rank(op) >= _rank(decider))):
             value, decider = "uncertain", op
     modality = _label(value, decider, attributions)
-    if modality in ("reported", "claimed") and _unverified_in(trigger.sent):
+    if modality in ("reported", "claimed") and _unverified_in(sentence_of(trigger)):
         hedged = True
     inner = attributions[::-1]
     claims = [op for op in inner if op.kind == "claim"]

@@ -66,6 +66,9 @@ class NumberWords:
     qualifiers: Mapping[str, str]  # "at least" → "low"
     suffixes: Mapping[str, str]  # "or more" → "low"
     labels: frozenset[str]  # "resolution": a number after it is a name
+    # The words a number phrase that is not digits can start with: the first words of the
+    # number words and vague words, and "a"/"an" ("a hundred").
+    starts: frozenset[str] = frozenset()
 
 
 @cache
@@ -74,7 +77,9 @@ def number_words() -> NumberWords:
     for kind, phrase, *rest in table(NUMBERS_TABLE):
         kinds.setdefault(kind, {})[phrase] = tuple(rest)
     get = kinds.get
+    starts = {p.split(" ")[0] for kind in ("word", "vague") for p in get(kind, {})}
     return NumberWords(
+        starts=frozenset(starts | {"a", "an"}),
         words={p: int(r[0]) for p, r in get("word", {}).items()},
         scales={p: int(r[0]) for p, r in get("scale", {}).items()},
         vague={p: (int(r[0]) if r[0] else None, int(r[1])) for p, r in get("vague", {}).items()},
@@ -116,6 +121,8 @@ def read_number(words: Sequence[str], i: int, floor: int = 0) -> Reading | None:
     """The number phrase whose number starts at word ``i``, or None. A qualifier before it
     is looked for back to word ``floor`` (the end of the previous phrase)."""
     t = number_words()
+    if words[i] not in t.starts and not words[i][:1].isdigit():
+        return None  # most words: none of the ways below can read a number here
     start, ranged = i, _range_token(words[i])
     core = None if ranged else _core(words, i, t)
     if ranged is not None:

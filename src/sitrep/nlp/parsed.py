@@ -1,8 +1,9 @@
 """Parts of a spaCy parse that annotators read many times, computed once per document.
 
 spaCy rebuilds ``Doc.text`` token by token and ``Doc.ents`` span by span on every access,
-and every ``doc[i]`` builds a new Token object; the annotators ask for the same text, entities
-and words again and again. Computed once (and token texts and offsets kept as plain lists for
+``Token.sent`` walks out from the token to its sentence's ends, and every ``doc[i]`` builds a
+new Token object; the annotators ask for the same text, entities, sentences and words again
+and again. Computed once (and token texts and offsets kept as plain lists for
 word-by-word lookups), the annotators' CPU time fell by a fifth (34 → 27 ms per document on
 bench_scale's corpus, outputs identical). The values live in the Doc's ``user_data``, so
 they go away with the parse; annotators never change the text or the entities after
@@ -11,12 +12,13 @@ parsing, which is what makes keeping them sound.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 _TEXT = "sitrep.text"
 _ENTS = "sitrep.ents"
 _WORDS = "sitrep.words"
 _BOUNDS = "sitrep.bounds"
+_SENTS = "sitrep.sents"
 
 
 def text_of(doc: Doc) -> str:
@@ -49,3 +51,16 @@ def phrase_text(doc: Doc, start: int, end: int) -> str:
     if bounds is None:
         bounds = doc.user_data[_BOUNDS] = [(t.idx, t.idx + len(t.text)) for t in doc]
     return text_of(doc)[bounds[start][0]:bounds[end - 1][1]]
+
+
+def sentence_of(tok: Token) -> Span:
+    """``tok.sent`` (which walks the sentence out from the token at every call), from the
+    document's sentences listed once."""
+    table = tok.doc.user_data.get(_SENTS)
+    if table is None:
+        sents = list(tok.doc.sents)
+        index = [0] * len(tok.doc)
+        for n, sent in enumerate(sents):
+            index[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        table = tok.doc.user_data[_SENTS] = (sents, index)
+    return table[0][table[1][tok.i]]

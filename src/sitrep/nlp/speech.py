@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Token
 
 from ..lexicon import table
 from .attribution import according_source, name_span, source_of
-from .parsed import text_of
+from .parsed import sentence_of, text_of
 from .quotes import Quote, find_quotes
 
 CUES_FILE = "claim_cues.tsv"
@@ -116,11 +116,19 @@ def cues() -> dict[str, tuple[Cue, ...]]:
     return out
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    """The first word of every cue entry."""
+    return frozenset(key.split(" ")[0] for key in cues())
+
+
 def cue_of(tok: Token) -> Cue | None:
     """The cue entry a token is, taking its particle ("pointed out") into account."""
     lemma = tok.lemma_.lower()
-    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
     table_ = cues()
+    if lemma not in _first_words() and " " not in lemma:
+        return None  # no entry, with or without a particle or preposition, starts with it
+    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
     keys: tuple[str, ...] = (f"{lemma} {particle}",) if particle else ()
     keys += tuple(f"{lemma} {c.lower_}" for c in tok.children if c.dep_ == "prep")
     for key in (*keys, lemma):
@@ -279,7 +287,7 @@ class _Finder:
                 if span:
                     return self._make(tok, cue, lemma, cue.stance, (span,), "object")
         if "c" in frames and tok.dep_ in PARENTHETICAL_DEPS and tok.head.i != tok.i \
-                and tok.head.sent.start == tok.sent.start \
+                and sentence_of(tok.head).start == sentence_of(tok).start \
                 and any(c.dep_ == "nsubj" for c in tok.children) \
                 and (tok.head.i < tok.i or tok.dep_ == "parataxis"):
             # "The army had withdrawn, the ministry said", "Since then, he says, far too many
@@ -324,7 +332,7 @@ class _Finder:
             return []
         src = self._chars(list(self.doc[src_tokens[0]:src_tokens[1]]))
         head_tok = tok.head if tok.head.i != tok.i else tok
-        sent = tok.sent
+        sent = sentence_of(tok)
         skip = {t.i for t in tok.subtree}
         toks = [t for t in head_tok.subtree if t.i not in skip
                 and sent.start <= t.i < sent.end]
@@ -341,7 +349,7 @@ class _Finder:
     def _colon(self, tok: Token) -> Speech | None:
         """ "Sissoko: the arrests must stop": a name opening its line or sentence, then a colon,
         then what the named source says (a headline or transcript convention)."""
-        sent = tok.sent
+        sent = sentence_of(tok)
         head = [t for t in sent if t.i < tok.i and not t.is_space]
         if not head or len(head) > MAX_COLON_SOURCE or tok.i + MIN_COLON_WORDS >= sent.end:
             return None
@@ -390,7 +398,7 @@ class _Finder:
                         taken: list[tuple[int, int]]) -> int | None:
         """The direct quote a cue introduces or closes: one ending in the cue's sentence (or
         just before it) before the cue, else one starting after the cue in its sentence."""
-        sent = tok.sent
+        sent = sentence_of(tok)
         s_start, s_end = sent.start_char, sent.end_char
         text = text_of(self.doc)
         before: list[tuple[int, int]] = []

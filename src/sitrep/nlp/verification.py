@@ -72,15 +72,21 @@ def verification_cues() -> dict[str, str]:
     return out
 
 
+@cache
+def _hedges_by_first_word() -> dict[str, list[tuple[str, ...]]]:
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in hedge_phrases():
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return by_first
+
+
 def _word_matches(word: str, tok: Token) -> bool:
     return word in (tok.lower_, tok.lemma_.lower())
 
 
 def find_hedges(doc: Doc) -> list[tuple[int, int]]:
     """Token spans [start, end) of every hedge phrase."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in hedge_phrases():
-        by_first.setdefault(phrase[0], []).append(phrase)
+    by_first = _hedges_by_first_word()
     found: list[tuple[int, int]] = []
     for tok in doc:
         for key in {tok.lower_, tok.lemma_.lower()}:
