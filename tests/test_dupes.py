@@ -3,9 +3,11 @@ the real CLI."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -253,3 +255,45 @@ def test_a_story_copied_hundreds_of_times_links_the_same_in_any_batches(tmp_path
                               "WHERE kind = 'near-duplicate'").fetchone()[0]
     assert widest > MAX_PER_BAND
     assert linked == copies - 1  # every copy but the first is found a near-duplicate of one
+
+
+def test_an_archive_read_newest_first_gets_the_origins_of_one_batch(tmp_path):
+    """Copies of a story ingested newest first (an archive crawled backwards): each link
+    batch holds earlier copies than every stored one, so each moves the story's origin down
+    to its own earliest copy and every stored copy's origin with it. Links and every origin
+    row (origin, parent, depth, reason) must be those of one batch over the whole archive."""
+    from sitrep.link.stage import run_links
+    from sitrep.store import open_store
+
+    wire = Cli(tmp_path / "wire.db")
+    wire("ingest", str(_copy(("wire.jsonl",), tmp_path / "wire")))
+    text = wire.docs_by_name()["wire.jsonl#1"]["text"]
+    rng = random.Random(5)
+    vocab = vocabulary([text])
+    copies = 90
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    with (folder / "archive.jsonl").open("w", encoding="utf-8") as out:
+        for i in range(copies):  # the i-th read was published i days before the first
+            out.write(json.dumps({
+                "url": f"https://outlet{i % 7}.example/story-{i}", "site": f"Outlet {i % 7}",
+                "published": (date(2024, 6, 1) - timedelta(days=i)).isoformat(),
+                "text": edit(abridge(text, 0.15, rng), 0.04, rng, vocab)}) + "\n")
+    Cli(tmp_path / "ingested.db")("ingest", str(folder))
+    rows, moved = [], []
+    for batch_size in (1000, 13):
+        db = tmp_path / f"batches-{batch_size}.db"
+        shutil.copy(tmp_path / "ingested.db", db)
+        with open_store(db) as store:
+            moved.append(len(run_links(store, workers=0, batch_size=batch_size).origins_moved))
+        with sqlite3.connect(db) as conn:
+            rows.append((conn.execute("SELECT * FROM document_origins ORDER BY 1").fetchall(),
+                         conn.execute("SELECT document_id, other_id, kind, contains_other, "
+                                      "contained FROM document_links ORDER BY 1, 2, 3"
+                                      ).fetchall()))
+    assert rows[0] == rows[1]
+    assert moved[0] == 0 and moved[1] > copies  # stored copies moved again and again
+    origins_found = [r[1] for r in rows[0][0]]
+    earliest = max(origins_found, key=origins_found.count)
+    assert origins_found.count(earliest) > copies // 2  # one origin for most of the copies
+    assert max(r[5] for r in rows[0][0]) >= 2  # chains of copies of copies

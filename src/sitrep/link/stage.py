@@ -46,6 +46,7 @@ from ..store.links import (
     save_origins,
     signatures,
     stored_params,
+    stored_up_links,
     strongest_children,
     texts,
 )
@@ -55,6 +56,7 @@ from .derived import (
     MAX_CITE_CANDIDATES,
     OriginFacts,
     credits,
+    link_strength,
     outlet_lookups,
     outlet_rows,
     pair_links,
@@ -191,9 +193,12 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
         summary.near_duplicates += sum(1 for x in links if x.kind == "near-duplicate")
         summary.derived += sum(1 for x in links if x.kind == "derived-from")
         docs = linked_documents(store, ids)
-        touched = {d.document_id for d in docs.values()}
-        touched |= {x.document_id for x in links if x.kind == "derived-from"}
-        found, moved = _update_origins(store, touched)
+        fresh = {d.document_id for d in docs.values()}
+        added: dict[str, list[DocumentLink]] = {}
+        for x in links:
+            if x.kind == "derived-from":
+                added.setdefault(x.document_id, []).append(x)
+        found, moved = _update_origins(store, fresh | set(added), fresh, added)
         summary.origins += found
         summary.origins_moved += moved
         tick("origins", t)
@@ -235,23 +240,44 @@ def _score_pairs(store: Store, batch: dict[int, Fingerprint], band_pairs: set[tu
     return links
 
 
-def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
+def _update_origins(store: Store, touched: set[str], fresh: set[str],
+                    added: dict[str, list[DocumentLink]]) -> tuple[int, list[str]]:
     """Recompute the origins of ``touched``, then of the documents derived from any whose
     origin changed, and so on down; how many were computed, and the documents stored before
     whose origin changed.
 
-    Each origin is computed by walking up from the document through the stored links (not
-    from stored origins), so it is right whatever order they are computed in; a document's
-    origin depends only on its strongest derived-from link and on the origin above it, so
-    only the documents whose strongest link points at a changed one can change (found by
-    their stored ``up_id``; a new document's children are in ``touched``: their links to it
-    are new; a document given a stronger link is in ``touched`` too)."""
+    Each origin is computed by walking up from the document through its strongest
+    derived-from links (not from stored origins), so it is right whatever order they are
+    computed in; a document's origin depends only on its strongest derived-from link and on
+    the origin above it, so only the documents whose strongest link points at a changed one
+    can change (found by their stored ``up_id``; a new document's children are in
+    ``touched``: their links to it are new; a document given a stronger link is in
+    ``touched`` too).
+
+    Links are only ever added, and a pair is linked when the second of its documents comes:
+    a document's strongest link is the stronger of the one stored with its origin and the
+    derived-from links ``added`` to it by this batch (a document of this batch, ``fresh``,
+    has only those). So no document's links are ranked again in SQL (a batch that moves a
+    story's origin reaches every copy of it: ranking each one's hundreds of links was most of
+    the stage's time on a corpus of copies)."""
     best: dict[str, DocumentLink | None] = {}
     facts: dict[str, tuple[str | None, str | None, tuple[dict[str, Any], ...]]] = {}
 
+    def strongest(links: list[DocumentLink]) -> DocumentLink | None:
+        return min(links, key=lambda p: (-link_strength(p), p.other_id)) if links else None
+
+    def read_best(ids: Sequence[str]) -> None:
+        ids = [i for i in ids if i not in best]
+        stored = stored_up_links(store, [i for i in ids if i not in fresh])
+        for i in ids:
+            if i in fresh or i in stored:
+                up = stored.get(i)
+                best[i] = strongest(([up] if up else []) + added.get(i, []))
+        rest = [i for i in ids if i not in best]  # (none: every linked document has one)
+        best.update(dict.fromkeys(rest) | best_parents(store, rest))
+
     def parents_of(doc_id: str) -> list[DocumentLink]:
-        if doc_id not in best:
-            best.update(dict.fromkeys([doc_id]) | best_parents(store, [doc_id]))
+        read_best([doc_id])
         link = best[doc_id]
         return [link] if link else []
 
@@ -269,8 +295,7 @@ def _update_origins(store: Store, touched: set[str]) -> tuple[int, list[str]]:
         # One query each for the links and outlets of the documents to resolve (those an
         # earlier round's walk did not read already); a chain reaching above them (an old
         # parent) is read as it goes.
-        unread = [i for i in ids if i not in best]
-        best.update(dict.fromkeys(unread) | best_parents(store, unread))
+        read_best(ids)
         facts.update(outlet_facts(store, [i for i in ids if i not in facts]))
         before = origins(store, ids)
         found = resolve_origins(ids, parents_of, facts_of)

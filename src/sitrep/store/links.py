@@ -259,8 +259,9 @@ def _link(row: Any) -> DocumentLink:
     return DocumentLink(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7])
 
 
-_LINK_COLUMNS = ("document_id, other_id, kind, jaccard, jaccard_exact, contains_other, "
-                 "contained, reason")
+_LINK_NAMES = ("document_id", "other_id", "kind", "jaccard", "jaccard_exact", "contains_other",
+               "contained", "reason")
+_LINK_COLUMNS = ", ".join(_LINK_NAMES)
 
 
 def best_parents(store: Store, document_ids: Sequence[str]) -> dict[str, DocumentLink]:
@@ -275,6 +276,26 @@ def best_parents(store: Store, document_ids: Sequence[str]) -> dict[str, Documen
                 "other_id) AS n FROM document_links WHERE kind = 'derived-from' AND "
                 f"document_id IN ({', '.join('?' * len(part))})) WHERE n = 1", part):
             out[r[0]] = _link(r)
+    return out
+
+
+def stored_up_links(store: Store, document_ids: Sequence[str]
+                    ) -> dict[str, DocumentLink | None]:
+    """The strongest derived-from link each document had when its origin was last stored
+    (its ``up_id``'s link; None: it had none), for those with a stored origin. Still its
+    strongest while no link was added to it since: one row read by key, where
+    ``best_parents`` ranks every derived-from link of the document."""
+    out: dict[str, DocumentLink | None] = {}
+    for part in _chunks(list(document_ids)):
+        for r in store.conn.execute(
+                f"SELECT o.document_id, o.up_id, {', '.join('l.' + c for c in _LINK_NAMES)} "
+                "FROM document_origins o LEFT JOIN document_links l ON l.document_id = "
+                "o.document_id AND l.other_id = o.up_id AND l.kind = 'derived-from' "
+                f"WHERE o.document_id IN ({', '.join('?' * len(part))})", part):
+            if r[1] is None:
+                out[r[0]] = None
+            elif r[2] is not None:  # (a stored up link is never missing; read it again if so)
+                out[r[0]] = _link(r[2:])
     return out
 
 
