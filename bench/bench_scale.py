@@ -333,7 +333,13 @@ def run_sitrep(corpus: Path, db: Path, workers: int) -> dict[str, object]:
             "largest_process_mb": round(memory.largest_mb), "processes": memory.processes,
             "load_avg": [round(memory.load_before, 2), round(memory.load_after, 2)],
             "cpu_s": round(memory.cpu_s, 1), "cpu_ms_per_doc": round(1000 * memory.cpu_s / n, 1),
-            "events": report["events"]["events"]}
+            "events": report["events"]["events"],
+            # The links the cross-document stages work through (a document of this corpus
+            # retells one of the samples' stories: its links grow until the candidate caps
+            # fill) and the origins the link stage (re)computed.
+            "links": sum((report.get("links") or {}).get(k, 0)
+                         for k in ("near_duplicates", "derived")),
+            "origins": (report.get("links") or {}).get("origins", 0)}
 
 
 BARE_SPACY = """

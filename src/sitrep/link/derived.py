@@ -73,9 +73,11 @@ def _keys(name: str) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
+@lru_cache(maxsize=1 << 16)
 def site_keys(site: str | None, url: str | None) -> frozenset[str]:
     """Outlet keys a document is published under: its site name (and the part before a
-    section separator) and its URL's host."""
+    section separator) and its URL's host. (Cached: every pair a document is scored in asks
+    for both documents'.)"""
     keys: set[str] = set()
     if site:
         keys |= _keys(site)
