@@ -81,6 +81,8 @@ BATCH_SIZE = 2000
 # stores the previous batch: fingerprinting is half of the stage's CPU time and parallel, the
 # SQLite side one writer. One core is left to the writer (on 2 cores, 1 worker beats 2).
 DEFAULT_WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))
+# Documents whose origin moved that a run's summary lists by id (it counts them all).
+MOVED_LISTED = 1000
 
 
 @dataclass
@@ -91,8 +93,11 @@ class LinkSummary:
     near_duplicates: int = 0  # new links of each kind
     derived: int = 0
     origins: int = 0  # origins (re)computed
-    # Documents stored before this run whose origin changed (a new batch held their source):
-    # what counts independent sources must look at them again.
+    # Documents stored before whose origin changed (a new batch held their source): what
+    # counts independent sources must look at them again. How many, and the first
+    # MOVED_LISTED of them (an archive read newest first moves every copy of a story at
+    # every batch: a list of all of them would grow with the corpus).
+    origins_moved_count: int = 0
     origins_moved: list[str] = field(default_factory=list)
     reindexed: bool = False  # the stored fingerprints had other parameters
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
@@ -202,7 +207,8 @@ def _link_batch(store: Store, batch: Sequence[PendingDocument], fps: Sequence[Fi
                 added.setdefault(x.document_id, []).append(x)
         found, moved = _update_origins(store, fresh | set(added), fresh, added)
         summary.origins += found
-        summary.origins_moved += moved
+        summary.origins_moved_count += len(moved)
+        summary.origins_moved += moved[:MOVED_LISTED - len(summary.origins_moved)]
         tick("origins", t)
 
 
