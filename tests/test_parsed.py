@@ -9,7 +9,14 @@ import pytest
 from sitrep.ingest.process import process
 from sitrep.ingest.readers import read_path
 from sitrep.nlp.model import load_model
-from sitrep.nlp.parsed import ents_of, phrase_text, sentence_of, text_of, words_of
+from sitrep.nlp.parsed import (
+    ents_of,
+    phrase_text,
+    sentence_numbers,
+    sentence_of,
+    text_of,
+    words_of,
+)
 from sitrep.records import RawDocument
 from sitrep.settings import Limits, load_settings
 
@@ -29,7 +36,9 @@ def test_each_token_has_the_sentence_spacy_gives_it(docs):
     for doc in docs:
         for tok in reversed(doc):  # not in text order: the table must not depend on it
             assert sentence_of(tok) == tok.sent
-        sentences += len(list(doc.sents))
+        numbers = {sent.start: n for n, sent in enumerate(doc.sents)}
+        assert sentence_numbers(doc) == [numbers[tok.sent.start] for tok in doc]
+        sentences += len(numbers)
     assert sentences > 3 * len(docs)  # the samples have many sentences each
 
 

@@ -58,7 +58,7 @@ from .event_merge import (
 from .event_types import Trigger, find_triggers
 from .fatalities import counts_deaths, fatalities
 from .modality import cues, media, modality_of
-from .parsed import sentence_of
+from .parsed import sentence_numbers, sentence_of
 from .registry import Context, annotator
 
 # ACLED geo_precision from sitrep's place precision.
@@ -112,15 +112,14 @@ class _Builder:
         for m in self.actors:
             for tok in self._tokens(m.span):
                 self.token_actor.setdefault(tok.i, m)
-        self.sentences = list(self.doc.sents)
-        self.sentence_of = {tok.i: k for k, sent in enumerate(self.sentences) for tok in sent}
+        self.sentence_number = sentence_numbers(self.doc)  # token index → its sentence
         self.furniture = [c.span for c in ctx.document.cited_sources
                           if c.how == "sources-block" and c.span is not None]
         self.clauses: dict[int, list[frozenset[int]]] = {}  # sentence → triggers' clauses
         self._clause_of: dict[int, frozenset[int]] = {}  # trigger head → its clause
         self.heads: dict[int, list[Token]] = {}  # sentence → heads of its (non-toll) triggers
         self.focus: tuple[str, str] | None = None  # the date of the document's main event
-        self._scenes: list[tuple[PlaceRef, int, int | None]] | None = None
+        self._scenes: list[tuple[PlaceRef, int, int]] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def _tokens(self, span: Span):
@@ -235,9 +234,9 @@ class _Builder:
 
     def _antecedent(self, head: Token) -> ActorMention | None:
         """The latest armed actor named before ``head`` in its sentence or the one before."""
-        sentence = self.sentence_of.get(head.i, 0)
+        sentence = self.sentence_number[head.i]
         earlier = [m for i, m in sorted(self.token_actor.items())
-                   if i < head.i and self.sentence_of.get(i, -9) >= sentence - 1
+                   if i < head.i and self.sentence_number[i] >= sentence - 1
                    and m.actor.type in ARMED_TYPES
                    and m.actor.kind != "person"]
         return earlier[-1] if earlier else None
@@ -277,7 +276,7 @@ class _Builder:
         focus = self.focus_place()
         return (focus, "document") if focus else (None, "document")
 
-    def _scene_places(self) -> list[tuple[PlaceRef, int, int | None]]:
+    def _scene_places(self) -> list[tuple[PlaceRef, int, int]]:
         """The places an event can be at (``_scene``; not a place acting, nor a dateline,
         nor part of an actor's name), each with its first token and its sentence: the same
         for every event of the text, so listed once."""
@@ -289,7 +288,7 @@ class _Builder:
                 toks = self._tokens(ref.span)
                 if not toks or _acts(toks) or _dateline(toks) or self._names_an_actor(toks):
                     continue
-                self._scenes.append((ref, toks[0].i, self.sentence_of.get(toks[0].i)))
+                self._scenes.append((ref, toks[0].i, self.sentence_number[toks[0].i]))
         return self._scenes
 
     def _names_an_actor(self, toks) -> bool:
@@ -333,7 +332,7 @@ class _Builder:
                 and r.kind in ("date", "time", "duration")]
         for k, ref in enumerate(refs):
             toks = self._tokens(ref.span)
-            if not toks or self.sentence_of.get(toks[0].i) != sentence:
+            if not toks or self.sentence_number[toks[0].i] != sentence:
                 continue
             if ref.kind == "duration" and ref.granularity != "week" and ref.rule != "recent":
                 continue
@@ -362,7 +361,7 @@ class _Builder:
         """Does ``tok`` belong to another trigger that hangs below ``head``?"""
         return any(other.i != head.i and head.i in {a.i for a in other.ancestors}
                    and (tok.i == other.i or other.i in {a.i for a in tok.ancestors})
-                   for other in self.heads.get(self.sentence_of.get(head.i, 0), ()))
+                   for other in self.heads.get(self.sentence_number[head.i], ()))
 
     def _coordinated(self, ref: TimeRef, later: list[TimeRef]) -> TimeRef:
         """ "on Thursday and Friday", "overnight from Sunday to Monday": one interval."""
@@ -381,7 +380,7 @@ class _Builder:
     # -- one trigger -------------------------------------------------------------------------
     def draft(self, trigger: Trigger) -> Draft:
         head = self._head(trigger)
-        sentence = self.sentence_of.get(head.i, 0)
+        sentence = self.sentence_number[head.i]
         actor1, actor2, associated = self.roles(head)
         place, place_from = self.place(head, sentence)
         time, date_from = self.time(head, sentence)
@@ -411,7 +410,7 @@ class _Builder:
             toks = self._tokens(fig.span)
             if not toks or _subset(toks):
                 continue  # "including three children" is part of a toll, not a toll
-            if self.sentence_of.get(toks[0].i) != sentence or not counts_deaths(fig):
+            if self.sentence_number[toks[0].i] != sentence or not counts_deaths(fig):
                 continue
             i = toks[0].i
             if i not in own and any(i in c for c in others):
@@ -431,10 +430,10 @@ class _Builder:
         self.clauses = {}
         for t in triggers:
             head = self._head(t)
-            self.clauses.setdefault(self.sentence_of.get(head.i, 0), []).append(
+            self.clauses.setdefault(self.sentence_number[head.i], []).append(
                 self.clause(head))
             if t.lemma not in OUTCOME_LEMMAS:
-                self.heads.setdefault(self.sentence_of.get(head.i, 0), []).append(head)
+                self.heads.setdefault(self.sentence_number[head.i], []).append(head)
         drafts = [self.draft(t) for t in sorted(triggers, key=lambda t: t.start)]
         published = self.ctx.document.published
         anchor = iso_day(published.value) if published else None

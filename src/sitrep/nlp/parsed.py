@@ -53,14 +53,25 @@ def phrase_text(doc: Doc, start: int, end: int) -> str:
     return text_of(doc)[bounds[start][0]:bounds[end - 1][1]]
 
 
+def _sentences(doc: Doc) -> tuple[list[Span], list[int]]:
+    """The document's sentences, and each token's sentence number, listed once."""
+    table = doc.user_data.get(_SENTS)
+    if table is None:
+        sents = list(doc.sents)
+        index = [0] * len(doc)
+        for n, sent in enumerate(sents):
+            index[sent.start:sent.end] = [n] * (sent.end - sent.start)
+        table = doc.user_data[_SENTS] = (sents, index)
+    return table
+
+
 def sentence_of(tok: Token) -> Span:
     """``tok.sent`` (which walks the sentence out from the token at every call), from the
     document's sentences listed once."""
-    table = tok.doc.user_data.get(_SENTS)
-    if table is None:
-        sents = list(tok.doc.sents)
-        index = [0] * len(tok.doc)
-        for n, sent in enumerate(sents):
-            index[sent.start:sent.end] = [n] * (sent.end - sent.start)
-        table = tok.doc.user_data[_SENTS] = (sents, index)
-    return table[0][table[1][tok.i]]
+    sents, index = _sentences(tok.doc)
+    return sents[index[tok.i]]
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """Each token's sentence number (0 for the first sentence), by token index."""
+    return _sentences(doc)[1]
