@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,7 @@ N = 150  # documents in the kill tests' corpus: enough that a kill lands mid-ana
 
 def make_corpus(folder: Path, n: int, files: int = 3) -> None:
     """n distinct documents in JSONL files: the wire samples, each copy with its own update
-    line and publication time. (Copies with the same text and time would be ordered by the
-    second they were ingested in, which differs between any two runs.)"""
+    line and publication time."""
     records = [json.loads(line) for line in
                (SAMPLES / "wire.jsonl").read_text(encoding="utf-8").splitlines()]
     folder.mkdir()
@@ -111,6 +110,23 @@ def test_two_workers_store_what_one_process_stores(tmp_path):
             "SELECT document_id, start_char, text, actor_id FROM actor_mentions "
             "ORDER BY id").fetchall()
     assert mentions(two) == mentions(one)
+
+
+def test_documents_are_stamped_in_the_order_they_are_stored(tmp_path):
+    """Workers finish out of order; the writer stores in input order and stamps each
+    document as it stores it, so the stamps follow the order of storing, which the link
+    stage's "ingested later" rule reads (a stamp taken where a worker cleaned the document
+    could be a second earlier than one stored before it)."""
+    corpus, db = tmp_path / "corpus", tmp_path / "stamps.db"
+    make_corpus(corpus, 2000)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    result = run_sitrep("--db", str(db), "ingest", str(corpus), "--workers", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    stamps = [at for (at,) in sqlite3.connect(db).execute(
+        "SELECT ingested_at FROM documents ORDER BY rowid")]
+    assert len(stamps) == 2000
+    assert stamps == sorted(stamps)
+    assert stamps[0] >= started
 
 
 @pytest.mark.parametrize("workers", ["0", "-1"])

@@ -12,11 +12,13 @@ one process.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import logging
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError, MalformedInput
@@ -118,17 +120,23 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
         _cleaned_in_workers(events, store, settings, workers)
     waiting: list[tuple[Event, Document | tuple[str, str] | None]] = []
     waiting_bytes = 0
+    stamp = ""
 
     def write() -> None:
-        nonlocal waiting_bytes
+        nonlocal waiting_bytes, stamp
         batch = waiting.copy()  # taken first: a failed write is not tried again on the way out
         waiting.clear()
         waiting_bytes = 0
         if batch:
+            # Documents are stamped as they are stored, never earlier than the last ones
+            # (the clock may step back): the stamps follow the order of storing, which the
+            # "ingested later" rule of the link stage relies on. A stamp taken where the
+            # document was cleaned would not: workers finish out of order.
+            stamp = max(stamp, datetime.now(UTC).isoformat(timespec="seconds"))
             with store.transaction():
                 for event, cleaned in batch:
                     _write_one(event, cleaned, store, settings, summary, progress, run_id,
-                               on_document)
+                               on_document, stamp)
 
     try:
         for event, cleaned in steps:
@@ -183,8 +191,9 @@ def _read(files: list[tuple[Path | None, str]], settings: Settings,
 
 def _write_one(event: Event, cleaned: Document | tuple[str, str] | None, store: Store,
                settings: Settings, summary: RunSummary, progress: Progress, run_id: int,
-               on_document: Callable[[str], None] | None) -> None:
-    """Store what reading met: a document, or why a path or record was refused."""
+               on_document: Callable[[str], None] | None, stamp: str) -> None:
+    """Store what reading met (a document, stamped ``stamp``, or why a path or record was
+    refused)."""
     if isinstance(event, _FileDone):
         progress.file_done(event.shown)
     elif isinstance(event, _Missing):
@@ -194,17 +203,17 @@ def _write_one(event: Event, cleaned: Document | tuple[str, str] | None, store: 
         _reject(store, summary, progress, Rejection(
             event.where(), "read", event.kind, event.reason), run_id)
     else:
-        new = _store_one(event, store, settings, summary, progress, run_id, cleaned)
+        new = _store_one(event, store, settings, summary, progress, run_id, stamp, cleaned)
         if new is not None and on_document:
             on_document(event.id)
 
 
 def _store_one(raw: RawDocument, store: Store, settings: Settings, summary: RunSummary,
-               progress: Progress, run_id: int,
+               progress: Progress, run_id: int, stamp: str,
                cleaned: Document | tuple[str, str] | None = None) -> bool | None:
-    """Process and store one document; True if new, False if already stored, None if rejected.
-    ``cleaned`` is what a worker made of it (a Document, or why it was rejected), when one
-    did."""
+    """Process and store one document, ingested at ``stamp``; True if new, False if already
+    stored, None if rejected. ``cleaned`` is what a worker made of it (a Document, or why it
+    was rejected), when one did."""
     if store.has_document(raw.id):
         store.add_source(raw.id, raw.source, run_id)
         summary.documents_seen += 1
@@ -216,7 +225,7 @@ def _store_one(raw: RawDocument, store: Store, settings: Settings, summary: RunS
         _reject(store, summary, progress, Rejection(raw.source, "clean", kind, reason, raw.id),
                 run_id)
         return None
-    store.add_document(doc, raw, run_id)
+    store.add_document(dataclasses.replace(doc, ingested_at=stamp), raw, run_id)
     summary.documents_new += 1
     progress.document(True)
     return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from ..errors import ExtractionError, LimitExceeded
@@ -68,8 +67,7 @@ def process(raw: RawDocument, limits: Limits) -> Document:
         cited_sources=find_cited_sources(text),
         fingerprint=fingerprint(text),
         hints=dict(hints),
-        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
+    )  # ingested_at: stamped by the writer that stores it (ingest.batch)
 
 
 def _meta_date(value: str | None, url: str | None) -> PublishedDate | None:

@@ -118,7 +118,7 @@ class Store:
     def add_document(self, doc: Document, raw: RawDocument, run_id: int | None) -> bool:
         """Store a document (no-op if its id is stored). True if it was new.
 
-        Call inside ``transaction()``.
+        Call inside ``transaction()``. A document without ``ingested_at`` is stamped now.
         """
         p = doc.published
         span = p.span if p else None
@@ -130,7 +130,8 @@ class Store:
              p.found_in if p else None, span.start if span else None,
              span.end if span else None, doc.language, doc.language_score, doc.text,
              json.dumps([c.to_dict() for c in doc.cited_sources], ensure_ascii=False),
-             doc.fingerprint, json.dumps(doc.hints, ensure_ascii=False), doc.ingested_at,
+             doc.fingerprint, json.dumps(doc.hints, ensure_ascii=False),
+             doc.ingested_at or datetime.now(UTC).isoformat(timespec="seconds"),
              zlib.compress(raw.raw, 6), len(raw.raw), run_id))
         self.add_source(doc.id, doc.source, run_id)
         # The source now yields a document: an older rejection of it is history.
