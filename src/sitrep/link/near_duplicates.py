@@ -64,8 +64,17 @@ class PairScore:
         return PairScore(self.jaccard, self.jaccard_exact, self.b_in_a, self.a_in_b)
 
 
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """How many hashes two sets of unique shingle hashes share: the equal neighbours of
+    the two sorted together (``np.intersect1d(assume_unique=True)``'s method, without the
+    array of common values it builds: half its time on news-sized sets)."""
+    both = np.concatenate((a, b))
+    both.sort()
+    return int(np.count_nonzero(both[1:] == both[:-1]))
+
+
 def score(a: Fingerprint, b: Fingerprint) -> PairScore:
-    shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
+    shared = shared_count(a.shingles, b.shingles)
     na, nb = len(a.shingles), len(b.shingles)
     union = na + nb - shared
     est = estimate_jaccard(a.signature, b.signature) \

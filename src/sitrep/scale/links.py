@@ -22,13 +22,14 @@ dated document (``store.links.outlet_neighbours`` cannot compute its distance in
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 
 from ..link.derived import (
     CITE_WINDOW_DAYS,
@@ -108,36 +109,79 @@ def outlet_pairs(rows: Iterable[tuple[str, int]], lookups: Iterable[tuple[int, s
                 yield (min(a, b), max(a, b))
 
 
-def _array(b64: str | None) -> np.ndarray | None:
-    return None if b64 is None else np.frombuffer(base64.b64decode(b64), dtype=np.uint32)
+def cited_pairs(rows: pa.Table, asks: pa.Table) -> pa.Table:
+    """``outlet_pairs`` of one outlet key and role (``applyInArrow`` over the outlet's
+    ``(day, order)`` rows and the ``(order, day)`` lookups of the documents citing it)."""
+    found = sorted(set(outlet_pairs(
+        zip(rows.column("day").to_pylist(), rows.column("order").to_pylist(), strict=True),
+        zip(asks.column("order").to_pylist(), asks.column("day").to_pylist(), strict=True))))
+    return pa.table([pa.array([p[0] for p in found], pa.int64()),
+                     pa.array([p[1] for p in found], pa.int64())], schema=PAIR_SCHEMA)
 
 
-def linked(r: Any) -> tuple[LinkedDocument, Fingerprint]:
-    """A document of a candidate pair, decoded, from this Python worker's cache when it was
-    decoded for an earlier pair (a document is in hundreds of pairs: each decoding its
-    shingle hashes and signature again cost about as much as scoring the pair)."""
-    key = (r["order"], r["document_id"], r["ingested_at"])  # (a worker serves many jobs)
-    found = _decoded.get(key)
-    if found is None:
-        if len(_decoded) >= DECODED_CACHE:
-            _decoded.clear()
-        sig = _array(r["signature"])
-        doc = LinkedDocument(r["order"], r["document_id"], r["day"], r["published"],
-                             r["ingested_at"], r["site"], r["url"],
-                             tuple(json.loads(r["cited_sources"])), r["shingles"], sig)
-        found = _decoded[key] = (doc, Fingerprint(_array(r["hashes"]), sig))  # type: ignore[arg-type]
-    return found
+PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+
+# What the scoring job is given of each document of a pair (``link_row``'s fields, the
+# shingle hashes and signature as bytes), each column prefixed ``a_`` or ``b_``.
+SIDE = ("order", "document_id", "shingles", "hashes", "signature", "day", "published",
+        "ingested_at", "site", "url", "cited_sources")
 
 
-# Documents a Python worker keeps decoded (``linked``): a few KB each.
+def _array(data: bytes | None) -> np.ndarray | None:
+    return None if data is None else np.frombuffer(data, dtype=np.uint32)
+
+
+class _Side:
+    """One side's columns of a batch of candidate pairs: the key columns as Python lists, the
+    others read row by row, only for a document not decoded yet."""
+
+    def __init__(self, batch: pa.RecordBatch, prefix: str) -> None:
+        self.columns = {k: batch.column(f"{prefix}{k}") for k in SIDE}
+        self.keys = list(zip(*(self.columns[k].to_pylist()
+                               for k in ("order", "document_id", "ingested_at")), strict=True))
+
+    def linked(self, i: int) -> tuple[LinkedDocument, Fingerprint]:
+        """Row ``i``'s document, decoded, from this Python worker's cache when it was decoded
+        for an earlier pair (a document is in hundreds of pairs: each decoding its shingle
+        hashes and signature again cost about as much as scoring the pair)."""
+        key = self.keys[i]  # (order, id, job stamp: a worker serves many jobs)
+        found = _decoded.get(key)
+        if found is None:
+            if len(_decoded) >= DECODED_CACHE:
+                _decoded.clear()
+            r = {k: self.columns[k][i].as_py() for k in SIDE}
+            sig = _array(r["signature"])
+            doc = LinkedDocument(r["order"], r["document_id"], r["day"], r["published"],
+                                 r["ingested_at"], r["site"], r["url"],
+                                 tuple(json.loads(r["cited_sources"])), r["shingles"], sig)
+            found = _decoded[key] = (doc, Fingerprint(_array(r["hashes"]), sig))  # type: ignore[arg-type]
+        return found
+
+
+# Documents a Python worker keeps decoded (``_Side.linked``): a few KB each.
 DECODED_CACHE = 20_000
 _decoded: dict[tuple[int, str, str], tuple[LinkedDocument, Fingerprint]] = {}
 
 
-def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[tuple[Any, ...]]:
+def score_pairs(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``mapInArrow`` over candidate pairs (``a``, ``b``, ``band``, ``cite`` and both sides'
+    ``SIDE`` columns): the ``document_links`` rows they make."""
+    for batch in batches:
+        a, b = _Side(batch, "a_"), _Side(batch, "b_")
+        band, cite = batch.column("band").to_pylist(), batch.column("cite").to_pylist()
+        rows = [row for i in range(batch.num_rows)
+                for row in score_pair(a.linked(i), b.linked(i), band[i], cite[i])]
+        if rows:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(column, field.type) for column, field in
+                 zip(zip(*rows, strict=True), LINK_SCHEMA, strict=True)], schema=LINK_SCHEMA)
+
+
+def score_pair(a: tuple[LinkedDocument, Fingerprint], b: tuple[LinkedDocument, Fingerprint],
+               band: bool, cite: bool) -> list[tuple[Any, ...]]:
     """The links one candidate pair makes (``a`` ingested first), as ``link.stage`` does:
     ``document_links`` rows, each value of its column's type (``link_row``)."""
-    (da, fa), (db, fb) = linked(a), linked(b)
+    (da, fa), (db, fb) = a, b
 
     def cited_worth() -> bool:  # link.stage: a citation pair estimated to share enough
         if fa.signature is None or fb.signature is None:  # too short to estimate: score
@@ -151,17 +195,18 @@ def score_pair(a: Any, b: Any, band: bool, cite: bool) -> list[tuple[Any, ...]]:
     return [link_row(x) for x in pair_links(da, db, score(fa, fb))]
 
 
-# ``document_links``' columns in its table's order, each with whether it is a DOUBLE.
-_LINK_COLUMNS = tuple((name, kind == "DOUBLE") for name, kind in TABLES["document_links"])
+# ``document_links``' columns in its table's order, and which of them are DOUBLEs.
+_LINK_COLUMNS = attrgetter(*(name for name, _ in TABLES["document_links"]))
+_LINK_DOUBLES = tuple(kind == "DOUBLE" for _, kind in TABLES["document_links"])
+_ARROW_TYPES = {"STRING": pa.string(), "DOUBLE": pa.float64(), "BIGINT": pa.int64()}
+LINK_SCHEMA = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in TABLES["document_links"]])
 
 
 def link_row(x: DocumentLink) -> tuple[Any, ...]:
     """A ``document_links`` row as a tuple in the table's column order (``scale.tables``),
-    each value of its column's type: the frame is made without PySpark's per-row type check
-    (``verifySchema``), and Spark reads an int in a DOUBLE column as null, so the DOUBLE
-    columns are made floats here."""
-    return tuple(float(getattr(x, name)) if double else getattr(x, name)
-                 for name, double in _LINK_COLUMNS)
+    each value of its column's type (the DOUBLE columns made floats)."""
+    return tuple([float(v) if double else v
+                  for v, double in zip(_LINK_COLUMNS(x), _LINK_DOUBLES, strict=True)])
 
 
 def root_origin(document_id: str, site: str | None, url: str | None,
@@ -180,7 +225,6 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    spark = fingerprints.sparkSession
     fp = fingerprints
     tables: dict[str, DataFrame] = {
         "link_documents": fp.select("document_id", "shingles",
@@ -219,21 +263,20 @@ def link_tables(fingerprints: DataFrame) -> dict[str, DataFrame]:
     lookups = fp.select("order", F.explode("lookups").alias("k")).select(
         F.col("k")[0].alias("okey"), F.col("k")[1].alias("role"), F.col("k")[2].alias("day"),
         "order")
-    rows = outlets.rdd.map(lambda r: ((r["okey"], r["role"]), (r["day"], r["order"])))
-    asks = lookups.rdd.map(lambda r: ((r["okey"], r["role"]), (r["order"], r["day"])))
-    cite_rdd = rows.cogroup(asks).flatMap(lambda kv: outlet_pairs(kv[1][0], kv[1][1]))
-    cite_pairs = spark.createDataFrame(cite_rdd, "a BIGINT, b BIGINT", verifySchema=False
-                                       ).distinct() \
-        .withColumn("cite", F.lit(True))
+    cite_pairs = (outlets.groupBy("okey", "role")
+                  .cogroup(lookups.groupBy("okey", "role"))
+                  .applyInArrow(cited_pairs, "a BIGINT, b BIGINT")
+                  .distinct().withColumn("cite", F.lit(True)))
     pairs = band_pairs.join(cite_pairs, ["a", "b"], "full_outer").fillna(False)
-    sides = fp.select("order", "document_id", "shingles", "hashes", "signature", "day",
-                      "published", "ingested_at", "site", "url", "cited_sources")
-    scored = (pairs.join(sides.alias("A"), F.col("a") == F.col("A.order"))
-              .join(sides.alias("B"), F.col("b") == F.col("B.order"))
-              .select(F.struct("A.*").alias("A"), F.struct("B.*").alias("B"), "band", "cite"))
-    link_rdd = scored.rdd.flatMap(lambda r: score_pair(r["A"], r["B"], r["band"], r["cite"]))
-    links = spark.createDataFrame(link_rdd, _ddl("document_links"), verifySchema=False) \
-        .dropDuplicates(["document_id", "other_id", "kind"])
+    sides = fp.select(*(F.unbase64(c).alias(c) if c in ("hashes", "signature") else c
+                        for c in SIDE))
+    scored = (pairs.join(sides.select(*(F.col(c).alias(f"a_{c}") for c in SIDE)),
+                         F.col("a") == F.col("a_order"))
+              .join(sides.select(*(F.col(c).alias(f"b_{c}") for c in SIDE)),
+                    F.col("b") == F.col("b_order")))
+    # Each pair is one row of ``pairs`` (both kinds of candidates are distinct pairs, joined
+    # on the pair), and makes at most one link of each kind: no link comes twice.
+    links = scored.mapInArrow(score_pairs, _ddl("document_links"))
     tables["document_links"] = links
     return tables
 
