@@ -61,6 +61,9 @@ class JobSummary:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+ARROW_BATCH = 2000  # rows of an Arrow batch handed to Python (see ``session``)
+
+
 def session(master: str | None = DEFAULT_MASTER, *, partitions: int | None = None,
             app: str = "sitrep", conf: dict[str, str] | None = None) -> SparkSession:
     """A Spark session. With a ``local[…]`` master the executors' Python is this one and
@@ -79,6 +82,9 @@ def session(master: str | None = DEFAULT_MASTER, *, partitions: int | None = Non
             .config("spark.driver.memory", os.environ.get("SITREP_SPARK_DRIVER_MEMORY", "2g"))
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    # The links job hands candidate pairs to Python in Arrow batches, each pair with both
+    # documents' shingle hashes (~5 KB): 2000 pairs a batch, not Spark's 10,000 rows.
+    builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
