@@ -95,7 +95,7 @@ class Document:
     cited_sources: tuple[CitedSource, ...]
     fingerprint: str  # SHA-256 of the whitespace-normalized clean text
     hints: dict[str, str] = field(default_factory=dict)
-    ingested_at: str | None = None
+    ingested_at: str | None = None  # when it was stored (stamped by the writer, ingest.batch)
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         p = self.published

@@ -54,7 +54,8 @@ def spark_analyze_cmd(
                   "openjdk-17-jre-headless`, or set JAVA_HOME)")
         raise typer.Exit(2)
     try:
-        from .spark import run, session
+        from .spark import require_arrow, run, session
+        require_arrow()
     except ImportError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}: install the extra, "
                   + escape("`pip install 'sitrep[spark]'`"))

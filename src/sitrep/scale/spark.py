@@ -109,9 +109,22 @@ def _table(staged: DataFrame, name: str) -> DataFrame:
     return rows.select("order", "seq", *keep)
 
 
+def require_arrow() -> None:
+    """The links job runs Python over Arrow batches (``mapInArrow``, ``applyInArrow``), for
+    which PySpark wants pandas and pyarrow: an ImportError now, not after the analysis."""
+    from pyspark.sql.pandas.utils import (
+        require_minimum_pandas_version,
+        require_minimum_pyarrow_version,
+    )
+
+    require_minimum_pandas_version()
+    require_minimum_pyarrow_version()
+
+
 def run(spark: SparkSession, inputs: list[str], output: str | Path, *,
         partitions: int | None = None, settings: Settings | None = None) -> JobSummary:
     """Run the whole job; returns what it did. OUTPUT is replaced."""
+    require_arrow()
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
