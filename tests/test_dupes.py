@@ -177,6 +177,23 @@ def test_a_short_text_is_not_compared():
     assert long.comparable and s.jaccard == s.jaccard_exact == s.a_in_b == 1.0
 
 
+def test_exact_shares_of_a_story_and_its_repost_are_those_of_their_shingle_sets():
+    from sitrep.ingest.process import process
+    from sitrep.ingest.readers import read_path
+    from sitrep.settings import Limits
+
+    texts = [process(next(iter(read_path(SAMPLES / name, Limits()))), Limits()).text
+             for name in ("sahel-monitor_boulkessi-camp-attack.html",
+                          "sahel-security-digest_boulkessi-repost.html")]
+    a, b = (fingerprint(t) for t in texts)
+    sa, sb = set(a.shingles.tolist()), set(b.shingles.tolist())
+    shared = len(sa & sb)
+    assert 0 < shared < min(len(sa), len(sb))  # a repost: much in common, not all
+    s = score(a, b)
+    assert s.jaccard_exact == round(shared / len(sa | sb), 4)
+    assert (s.a_in_b, s.b_in_a) == (round(shared / len(sa), 4), round(shared / len(sb), 4))
+
+
 def test_eval_dupes_runs_on_the_bundled_samples(cli):
     report = cli.json("eval", "dupes", "--floor", "systems.sitrep.precision=0.99")
     sitrep = report["systems"]["sitrep"]
