@@ -18,7 +18,6 @@ import logging
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ExtractionError, InputError, MalformedInput
@@ -26,6 +25,7 @@ from ..records import Document, RawDocument, Rejection
 from ..scale.workers import check_workers, ordered_map
 from ..settings import Limits, Settings, default_workers
 from ..store import Store
+from ..store.sqlite import now
 from .process import process
 from .readers import read_path
 
@@ -132,7 +132,7 @@ def ingest_paths(paths: Iterable[str], store: Store, settings: Settings, *,
             # (the clock may step back): the stamps follow the order of storing, which the
             # "ingested later" rule of the link stage relies on. A stamp taken where the
             # document was cleaned would not: workers finish out of order.
-            stamp = max(stamp, datetime.now(UTC).isoformat(timespec="seconds"))
+            stamp = max(stamp, now())
             with store.transaction():
                 for event, cleaned in batch:
                     _write_one(event, cleaned, store, settings, summary, progress, run_id,

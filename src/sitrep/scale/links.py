@@ -180,7 +180,7 @@ def score_pairs(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 def score_pair(a: tuple[LinkedDocument, Fingerprint], b: tuple[LinkedDocument, Fingerprint],
                band: bool, cite: bool) -> list[tuple[Any, ...]]:
     """The links one candidate pair makes (``a`` ingested first), as ``link.stage`` does:
-    ``document_links`` rows, each value of its column's type (``link_row``)."""
+    ``document_links`` rows (``link_row``)."""
     (da, fa), (db, fb) = a, b
 
     def cited_worth() -> bool:  # link.stage: a citation pair estimated to share enough
@@ -195,18 +195,16 @@ def score_pair(a: tuple[LinkedDocument, Fingerprint], b: tuple[LinkedDocument, F
     return [link_row(x) for x in pair_links(da, db, score(fa, fb))]
 
 
-# ``document_links``' columns in its table's order, and which of them are DOUBLEs.
+# ``document_links``' columns in its table's order, and their Arrow types.
 _LINK_COLUMNS = attrgetter(*(name for name, _ in TABLES["document_links"]))
-_LINK_DOUBLES = tuple(kind == "DOUBLE" for _, kind in TABLES["document_links"])
 _ARROW_TYPES = {"STRING": pa.string(), "DOUBLE": pa.float64(), "BIGINT": pa.int64()}
 LINK_SCHEMA = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in TABLES["document_links"]])
 
 
 def link_row(x: DocumentLink) -> tuple[Any, ...]:
-    """A ``document_links`` row as a tuple in the table's column order (``scale.tables``),
-    each value of its column's type (the DOUBLE columns made floats)."""
-    return tuple([float(v) if double else v
-                  for v, double in zip(_LINK_COLUMNS(x), _LINK_DOUBLES, strict=True)])
+    """A ``document_links`` row as a tuple in the table's column order (``scale.tables``;
+    ``score_pairs`` makes each column an array of its ``LINK_SCHEMA`` type)."""
+    return _LINK_COLUMNS(x)
 
 
 def root_origin(document_id: str, site: str | None, url: str | None,

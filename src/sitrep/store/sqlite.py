@@ -131,7 +131,7 @@ class Store:
              span.end if span else None, doc.language, doc.language_score, doc.text,
              json.dumps([c.to_dict() for c in doc.cited_sources], ensure_ascii=False),
              doc.fingerprint, json.dumps(doc.hints, ensure_ascii=False),
-             doc.ingested_at or datetime.now(UTC).isoformat(timespec="seconds"),
+             doc.ingested_at or now(),
              zlib.compress(raw.raw, 6), len(raw.raw), run_id))
         self.add_source(doc.id, doc.source, run_id)
         # The source now yields a document: an older rejection of it is history.
